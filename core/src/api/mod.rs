@@ -1,0 +1,108 @@
+//! The JSON command API: one entry point, JSON text in, JSON text out.
+//!
+//! `{"op": "...", "lang": "en"|"tr", ...}` → `{"ok": true, "result": {...}}` or
+//! `{"ok": false, "error": {"code": "...", "message": "...", "field": "..."}}`.
+//! Every host (npm package, PHP engines, CLI) calls [`handle`]; new ops are added to [`OPS`] and
+//! nowhere else. Request and response fields of every op are documented in `core/API.md`.
+
+mod input;
+mod ops;
+
+pub use input::Input;
+
+use crate::error::{Code, Error, Lang, Result};
+use serde_json::{json, Map, Value};
+
+/// Requests larger than this are refused before parsing.
+pub const MAX_REQUEST_BYTES: usize = 1 << 20;
+
+/// Version of the JSON contract; bumped only for incompatible changes.
+pub const API_VERSION: u32 = 1;
+
+/// What an op sees besides its input.
+pub struct Context {
+    pub lang: Lang,
+}
+
+type Op = fn(&Input, &Context) -> Result<Value>;
+
+/// The single registry of operations.
+static OPS: &[(&str, Op)] = &[("version", ops::version::run), ("card.inspect", ops::card::inspect)];
+
+/// Names of every operation, in registry order.
+pub fn op_names() -> impl Iterator<Item = &'static str> {
+    OPS.iter().map(|(name, _)| *name)
+}
+
+/// Handles one request. Never panics; always returns a well-formed envelope.
+pub fn handle(request: &str) -> String {
+    handle_bytes(request.as_bytes())
+}
+
+/// Like [`handle`], for hosts that pass raw bytes (invalid UTF-8 is `request.invalid_json`).
+pub fn handle_bytes(request: &[u8]) -> String {
+    let (lang, outcome) = run(request);
+    let envelope = match outcome {
+        Ok(result) => json!({ "ok": true, "result": result }),
+        Err(e) => error_envelope(&e, lang),
+    };
+    envelope.to_string()
+}
+
+fn run(request: &[u8]) -> (Lang, Result<Value>) {
+    if request.len() > MAX_REQUEST_BYTES {
+        return (Lang::En, Err(Error::new(Code::RequestTooLarge)));
+    }
+    let value: Value = match serde_json::from_slice(request) {
+        Ok(v) => v,
+        Err(e) => return (Lang::En, Err(Error::new(Code::RequestInvalidJson).detail(json_error_detail(&e)))),
+    };
+    let Value::Object(map) = value else {
+        return (Lang::En, Err(Error::new(Code::RequestNotObject)));
+    };
+    let input = Input::root(&map);
+    let lang = match input.opt_str("lang") {
+        Ok(None) => Lang::En,
+        Ok(Some(s)) => match Lang::parse(s) {
+            Some(l) => l,
+            None => {
+                return (Lang::En, Err(Error::new(Code::RequestInvalidValue).at("lang").detail("use \"en\" or \"tr\"")))
+            }
+        },
+        Err(e) => return (Lang::En, Err(e)),
+    };
+    let outcome = input.str("op").and_then(|name| match OPS.iter().find(|(n, _)| *n == name) {
+        Some((_, op)) => op(&input, &Context { lang }),
+        None => Err(Error::new(Code::RequestUnknownOp).at("op").detail(crate::money::truncate_for_detail(name))),
+    });
+    (lang, outcome)
+}
+
+/// Position only: serde_json's own text can quote the input, which may hold card data.
+fn json_error_detail(e: &serde_json::Error) -> String {
+    format!("line {}, column {}", e.line(), e.column())
+}
+
+fn error_envelope(e: &Error, lang: Lang) -> Value {
+    let mut error = Map::new();
+    error.insert("code".into(), e.code.as_str().into());
+    error.insert("message".into(), e.message(lang).into());
+    if let Some(field) = &e.field {
+        error.insert("field".into(), field.clone().into());
+    }
+    json!({ "ok": false, "error": error })
+}
+
+/// Serialises a problem list entry (used by ops that report several findings at once).
+pub(crate) fn problem(e: &Error, lang: Lang) -> Value {
+    let mut p = Map::new();
+    p.insert("code".into(), e.code.as_str().into());
+    p.insert("message".into(), e.message(lang).into());
+    if let Some(field) = &e.field {
+        p.insert("field".into(), field.clone().into());
+    }
+    Value::Object(p)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,4 @@
+//! One file per op group: each turns request JSON into domain calls and domain answers into JSON.
+
+pub mod card;
+pub mod version;

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian 12 machine with the Rust toolchain lacks for `make test`,
+# `make demo` and `make bench`. Idempotent: every step checks first, so a second run is quick.
+set -euo pipefail
+
+say() { printf '\033[1mbootstrap:\033[0m %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else echo "bootstrap: need root (or sudo) for: $*" >&2; exit 1
+  fi
+}
+
+# Debian packages: command to look for -> package providing it.
+APT_PACKAGES=(
+  "node:nodejs" "npm:npm"
+)
+missing=()
+for entry in "${APT_PACKAGES[@]}"; do
+  cmd=${entry%%:*} pkg=${entry#*:}
+  command -v "$cmd" >/dev/null || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "apt-get install ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Rust components used by the lint step.
+for component in rustfmt clippy; do
+  rustup component list --installed 2>/dev/null | grep -q "^$component" || { say "rustup component add $component"; rustup component add "$component"; }
+done
