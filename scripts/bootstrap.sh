@@ -14,7 +14,7 @@ as_root() {
 
 # Debian packages: command to look for -> package providing it.
 APT_PACKAGES=(
-  "node:nodejs" "npm:npm"
+  "node:nodejs" "npm:npm" "wasm-opt:binaryen"
 )
 missing=()
 for entry in "${APT_PACKAGES[@]}"; do
@@ -31,3 +31,6 @@ fi
 for component in rustfmt clippy; do
   rustup component list --installed 2>/dev/null | grep -q "^$component" || { say "rustup component add $component"; rustup component add "$component"; }
 done
+
+# The .wasm builds.
+rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown || { say "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
