@@ -86,6 +86,16 @@ codes! {
     // Issuers and card families.
     IssuerUnknownFamily = "issuer.unknown_family", "Unknown card family", "Bilinmeyen kart ailesi";
     IssuerInvalidBin = "issuer.invalid_bin", "A BIN is 6 or 8 digits", "BIN 6 veya 8 haneli olmalı";
+
+    // Installment plans and quotes.
+    InstallmentsRateFormat = "installments.rate_format", "A rate is a plain decimal percent such as \"2.49\"", "Oran \"2.49\" gibi düz bir ondalık yüzde olmalı";
+    InstallmentsRateTooManyDecimals = "installments.rate_too_many_decimals", "A rate has at most 4 decimals", "Oranda en fazla 4 ondalık basamak olabilir";
+    InstallmentsRateTooHigh = "installments.rate_too_high", "A rate is at most 100 %", "Oran en fazla %100 olabilir";
+    InstallmentsGrossupRate = "installments.grossup_rate", "A gross-up rate must be below 100 %", "Brüte tamamlama oranı %100'ün altında olmalı";
+    InstallmentsCountOutOfRange = "installments.count_out_of_range", "An installment count is between 1 and 18", "Taksit sayısı 1 ile 18 arasında olmalı";
+    InstallmentsDuplicateCount = "installments.duplicate_count", "The plan lists this installment count twice", "Plan bu taksit sayısını iki kez içeriyor";
+    InstallmentsDuplicatePlan = "installments.duplicate_plan", "Two plans are for the same card family", "İki plan aynı kart ailesi için";
+    InstallmentsUnknownCategory = "installments.unknown_category", "Unknown cart category", "Bilinmeyen sepet kategorisi";
 }
 
 impl fmt::Display for Code {

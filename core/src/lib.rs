@@ -8,6 +8,7 @@ pub mod api;
 pub mod card;
 pub mod date;
 pub mod error;
+pub mod installments;
 pub mod issuer;
 pub mod money;
 
