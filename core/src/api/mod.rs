@@ -27,7 +27,12 @@ pub struct Context {
 type Op = fn(&Input, &Context) -> Result<Value>;
 
 /// The single registry of operations.
-static OPS: &[(&str, Op)] = &[("version", ops::version::run), ("card.inspect", ops::card::inspect)];
+static OPS: &[(&str, Op)] = &[
+    ("version", ops::version::run),
+    ("card.inspect", ops::card::inspect),
+    ("installments.quote", ops::installments::quote),
+    ("installments.table", ops::installments::table),
+];
 
 /// Names of every operation, in registry order.
 pub fn op_names() -> impl Iterator<Item = &'static str> {
