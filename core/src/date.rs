@@ -114,9 +114,7 @@ impl DateTime {
             millis: millis as u16,
         })
     }
-}
 
-impl DateTime {
     /// Formats with the tokens `yyyy`, `MM`, `dd`, `HH`, `mm`, `ss` and `SSS` (milliseconds); every
     /// other character is copied (`"yyyy-MM-ddTHH:mm:ss.000"` → `2024-04-04T21:11:41.000`).
     pub fn format(&self, pattern: &str) -> String {
