@@ -273,8 +273,13 @@ final class PaymentFlow {
 			$orderId,
 			function () use ( $orderId ): array {
 				$attempt = $this->attemptOf( $orderId );
-				$parsed  = $this->exchange( $orderId, $attempt, $this->request( $attempt, 'status' ) );
-				$state   = (string) ( $parsed['order_status']['state'] ?? 'unknown' );
+				try {
+					$parsed = $this->exchange( $orderId, $attempt, $this->request( $attempt, 'status' ) );
+				} catch ( PaymentException $e ) {
+					$this->note( $orderId, 'Status query failed (' . $e->reason() . '); nothing changed.' );
+					return $this->answer( $this->order( $orderId )->paid ? 'paid' : 'pending', $orderId, $e->reason() );
+				}
+				$state = (string) ( $parsed['order_status']['state'] ?? 'unknown' );
 				$this->note( $orderId, "Bank status: $state." );
 				$order = $this->order( $orderId );
 				if ( 'paid' === $state && ! $order->paid ) {
