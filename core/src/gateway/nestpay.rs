@@ -138,23 +138,7 @@ fn v3_hash<'a>(fields: impl Iterator<Item = (&'a str, &'a [u8])>, store_key: &st
     hash(Digest::Sha512, Encoding::Base64, &v3_plaintext(fields, store_key))
 }
 
-fn v1_request_plaintext(get: impl Fn(&str) -> String, store_key: &str) -> String {
-    ["clientid", "oid", "amount", "okUrl", "failUrl", "islemtipi", "taksit", "rnd"]
-        .iter()
-        .map(|k| get(k))
-        .collect::<String>()
-        + store_key
-}
-
-/// The legacy callback hash: the values named in HASHPARAMS (`a:b:c:`), then the store key.
-fn v1_response_plaintext(post: &RawPost, store_key: &str) -> Vec<u8> {
-    let mut out = Vec::new();
-    for name in post.text("HASHPARAMS").split(':') {
-        out.extend_from_slice(post.bytes(name));
-    }
-    out.extend_from_slice(store_key.as_bytes());
-    out
-}
+const V1_REQUEST_FIELDS: &[&str] = &["clientid", "oid", "amount", "okUrl", "failUrl", "islemtipi", "taksit", "rnd"];
 
 fn installment_field(n: u32) -> String {
     if n <= 1 {
@@ -198,22 +182,7 @@ impl Gateway for NestPay {
         let card_entry = account.check_model(req.model)?;
         check_order_id(&req.order.id, INFO.max_order_id)?;
         if req.model == Model::Regular {
-            return self
-                .api_request(&ApiRequest {
-                    account,
-                    operation: match req.order.tx_type {
-                        TxType::Sale => Operation::Sale,
-                        TxType::PreAuth => Operation::PreAuth,
-                    },
-                    order: req.order.clone(),
-                    references: BTreeMap::new(),
-                    card: req.card.clone(),
-                    customer: req.customer.clone(),
-                    post: None,
-                    nonce: req.nonce,
-                    now: req.now,
-                })
-                .map(Step::Http);
+            return self.api_request(&ApiRequest::regular(req)).map(Step::Http);
         }
         let creds = &account.credentials;
         let store_key = creds.get("store_key")?;
@@ -253,8 +222,8 @@ impl Gateway for NestPay {
         let signature = match version {
             HashVersion::V3 => v3_hash(fields.iter().map(|(k, v)| (k.as_str(), v.as_bytes())), store_key),
             HashVersion::V1 => {
-                let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-                hash(Digest::Sha1, Encoding::Base64, v1_request_plaintext(get, store_key).as_bytes())
+                let form = RawPost::from_pairs(fields.iter().map(|(k, v)| (k.as_str(), v.as_bytes())));
+                hash(Digest::Sha1, Encoding::Base64, &form.concat(V1_REQUEST_FIELDS.iter().copied(), store_key))
             }
         };
         fields.push(("hash".into(), signature));
@@ -282,7 +251,7 @@ impl Gateway for NestPay {
         }
         let expected = match version {
             HashVersion::V3 => v3_hash(post.iter(), store_key),
-            HashVersion::V1 => hash(Digest::Sha1, Encoding::Base64, &v1_response_plaintext(post, store_key)),
+            HashVersion::V1 => hash(Digest::Sha1, Encoding::Base64, &post.hashparams_concat(store_key)),
         };
         if !signatures_equal(received, &expected) {
             return Ok(Verdict::rejected(SignatureCheck::Mismatch, Error::new(Code::CallbackSignatureMismatch)));
@@ -310,7 +279,7 @@ impl Gateway for NestPay {
                 md_status: Some(md_status.clone()),
                 error_code: post.text("EXTRA_ERRORCODE"),
             },
-            references: references_from_post(post),
+            references: references(CALLBACK_REFERENCES, |f| post.text(f)),
             masked_pan: post.opt_text("MaskedPan").or_else(|| post.opt_text("maskedCreditCard")),
             next: None,
         };
@@ -345,20 +314,13 @@ impl Gateway for NestPay {
         }
 
         // 3. The outcome.
-        let class = md_class(&md_status);
-        let authenticated = class == MdClass::Full || (class == MdClass::Half && req.accept_half_secure);
-        if !authenticated {
-            verdict.outcome = if class == MdClass::Half { Outcome::ThreeDsAttempt } else { Outcome::ThreeDsFailed };
+        if let Some((outcome, reason)) = md_gate(&md_status, req.accept_half_secure) {
             // A 3D Pay charge that went through on a half-secure authentication is still a charge.
-            if pays && class == MdClass::Half && post.text("ProcReturnCode") == "00" {
+            if pays && outcome == Outcome::ThreeDsAttempt && post.text("ProcReturnCode") == "00" {
                 verdict.outcome = Outcome::Approved;
-                return Ok(verdict);
-            }
-            verdict.reason = Some(Error::new(if class == MdClass::Half {
-                Code::Callback3dsAttempt
             } else {
-                Code::Callback3dsFailed
-            }));
+                (verdict.outcome, verdict.reason) = (outcome, Some(reason));
+            }
             return Ok(verdict);
         }
         if !pays {
@@ -458,25 +420,19 @@ impl Gateway for NestPay {
             }
         };
         let xml = doc.to_xml(Some("ISO-8859-9"));
-        let mut context = Map::new();
-        context.insert("gateway".into(), INFO.id.into());
-        context.insert("operation".into(), req.operation.id().into());
-        context.insert("order_id".into(), order.id.clone().into());
-        context.insert("currency".into(), order.currency().alpha.into());
         let sensitive: Vec<&str> = sensitive.iter().map(String::as_str).collect();
         Ok(HttpCall::new(
             account.endpoint("api")?,
             "text/xml; charset=ISO-8859-9",
             iso8859_9_encode(&xml),
             &sensitive,
-            context,
+            req.context(),
         ))
     }
 
     fn api_parse(&self, resp: &ApiResponse) -> Result<ApiResult> {
         resp.ensure_ok()?;
-        let operation = Operation::parse(resp.context_str("operation")?)
-            .ok_or_else(|| Error::new(Code::RequestInvalidValue).at("context.operation"))?;
+        let operation = resp.operation()?;
         let root =
             Element::parse(&text::decode_text(resp.body)).map_err(|e| Error::new(Code::BankBadResponse).detail(e))?;
         if root.local_name() != "CC5Response" {
@@ -494,21 +450,18 @@ impl Gateway for NestPay {
             md_status: None,
             error_code: get("Extra/ERRORCODE"),
         };
-        let mut references = BTreeMap::new();
-        for (name, path) in [
-            ("order_id", "OrderId"),
-            ("group_id", "GroupId"),
-            ("auth_code", "AuthCode"),
-            ("host_ref", "HostRefNum"),
-            ("transaction_id", "TransId"),
-        ] {
-            let v = get(path);
-            if !v.is_empty() {
-                references.insert(name.to_string(), v);
-            }
-        }
+        let refs = references(
+            &[
+                ("order_id", "OrderId"),
+                ("group_id", "GroupId"),
+                ("auth_code", "AuthCode"),
+                ("host_ref", "HostRefNum"),
+                ("transaction_id", "TransId"),
+            ],
+            get,
+        );
         let order_id = resp.context_str("order_id")?;
-        if references.get("order_id").is_some_and(|o| o != order_id) {
+        if refs.get("order_id").is_some_and(|o| o != order_id) {
             return Err(Error::new(Code::BankBadResponse).detail("the answer is for another order"));
         }
         let approved = code == "00" && (response.is_empty() || response == "Approved");
@@ -521,7 +474,7 @@ impl Gateway for NestPay {
                 Outcome::Error
             },
             bank,
-            references,
+            references: refs,
             order_status: None,
             next: None,
         };
@@ -535,12 +488,9 @@ impl Gateway for NestPay {
                 "D" | "ERR" => "declined",
                 _ => "unknown",
             };
-            for (name, path) in [("auth_code", "Extra/AUTH_CODE"), ("host_ref", "Extra/HOST_REF_NUM")] {
-                let v = get(path);
-                if !v.is_empty() {
-                    result.references.insert(name.to_string(), v);
-                }
-            }
+            result
+                .references
+                .extend(references(&[("auth_code", "Extra/AUTH_CODE"), ("host_ref", "Extra/HOST_REF_NUM")], get));
             result.order_status = Some(OrderStatus {
                 state,
                 amount: minor("Extra/ORIG_TRANS_AMT"),
@@ -563,8 +513,8 @@ impl Gateway for NestPay {
         let post = RawPost::from_pairs(pairs);
         let plaintext = |key: &str| match kind {
             "nestpay_v3" => Ok(v3_plaintext(post.iter(), key)),
-            "nestpay_v1_3d_request" => Ok(v1_request_plaintext(|k| post.text(k), key).into_bytes()),
-            "nestpay_v1_response" => Ok(v1_response_plaintext(&post, key)),
+            "nestpay_v1_3d_request" => Ok(post.concat(V1_REQUEST_FIELDS.iter().copied(), key)),
+            "nestpay_v1_response" => Ok(post.hashparams_concat(key)),
             _ => Err(Error::new(Code::SignatureUnknownKind).at("kind")),
         };
         let digest = if kind == "nestpay_v3" { Digest::Sha512 } else { Digest::Sha1 };
@@ -575,21 +525,14 @@ impl Gateway for NestPay {
     }
 }
 
-fn references_from_post(post: &RawPost) -> BTreeMap<String, String> {
-    let mut refs = BTreeMap::new();
-    for (name, field) in [
-        ("order_id", "oid"),
-        ("auth_code", "AuthCode"),
-        ("host_ref", "HostRefNum"),
-        ("transaction_id", "TransId"),
-        ("xid", "xid"),
-    ] {
-        if let Some(v) = post.opt_text(field) {
-            refs.insert(name.to_string(), v);
-        }
-    }
-    refs
-}
+/// Callback fields kept as bank references.
+const CALLBACK_REFERENCES: &[(&str, &str)] = &[
+    ("order_id", "oid"),
+    ("auth_code", "AuthCode"),
+    ("host_ref", "HostRefNum"),
+    ("transaction_id", "TransId"),
+    ("xid", "xid"),
+];
 
 #[cfg(test)]
 mod tests;
