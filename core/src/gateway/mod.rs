@@ -659,6 +659,26 @@ impl<'a> ApiRequest<'a> {
         }
     }
 
+    /// The provision of a `3d` payment after its verified callback.
+    pub fn provision(req: &CallbackRequest<'a>) -> ApiRequest<'a> {
+        ApiRequest {
+            account: req.account,
+            operation: Operation::Provision,
+            order: Order {
+                id: req.expected.id.clone(),
+                amount: req.expected.amount,
+                installments: req.expected.installments.unwrap_or(1),
+                tx_type: req.tx_type,
+            },
+            references: BTreeMap::new(),
+            card: None,
+            customer: req.customer.clone(),
+            post: Some(req.post.clone()),
+            nonce: req.nonce,
+            now: req.now,
+        }
+    }
+
     /// The `context` every family's call carries back to `api.parse`.
     pub fn context(&self) -> Map<String, Value> {
         let mut context = Map::new();
@@ -744,7 +764,15 @@ impl OrderStatus {
 
 /// Bank references by their API names (`auth_code`…) from the bank's field names; empty values are left out.
 pub fn references(names: &[(&str, &str)], get: impl Fn(&str) -> String) -> BTreeMap<String, String> {
-    names.iter().map(|(name, field)| (name.to_string(), get(field))).filter(|(_, v)| !v.is_empty()).collect()
+    // Inserted one by one: collecting into a BTreeMap would pull a sort into the .wasm.
+    let mut refs = BTreeMap::new();
+    for (name, field) in names {
+        let value = get(field);
+        if !value.is_empty() {
+            refs.insert(name.to_string(), value);
+        }
+    }
+    refs
 }
 
 /// The answer of `api.parse`.

@@ -326,22 +326,7 @@ impl Gateway for NestPay {
         if !pays {
             verdict.outcome = Outcome::NeedsProvision;
             if account.credentials.opt("api_user").is_some() {
-                let call = self.api_request(&ApiRequest {
-                    account,
-                    operation: Operation::Provision,
-                    order: Order {
-                        id: req.expected.id.clone(),
-                        amount: req.expected.amount,
-                        installments: req.expected.installments.unwrap_or(1),
-                        tx_type: req.tx_type,
-                    },
-                    references: BTreeMap::new(),
-                    card: None,
-                    customer: req.customer.clone(),
-                    post: Some(post.clone()),
-                    nonce: req.nonce,
-                    now: req.now,
-                })?;
+                let call = self.api_request(&ApiRequest::provision(req))?;
                 verdict.next = Some(Step::Http(call));
             }
             return Ok(verdict);

@@ -300,22 +300,7 @@ impl Gateway for PayFor {
             AUTHENTICATED if !pays => {
                 verdict.outcome = Outcome::NeedsProvision;
                 if creds.opt("user_pass").is_some() {
-                    let call = self.api_request(&ApiRequest {
-                        account,
-                        operation: Operation::Provision,
-                        order: Order {
-                            id: req.expected.id.clone(),
-                            amount: req.expected.amount,
-                            installments: req.expected.installments.unwrap_or(1),
-                            tx_type: req.tx_type,
-                        },
-                        references: BTreeMap::new(),
-                        card: None,
-                        customer: req.customer.clone(),
-                        post: Some(post.clone()),
-                        nonce: req.nonce,
-                        now: req.now,
-                    })?;
+                    let call = self.api_request(&ApiRequest::provision(req))?;
                     verdict.next = Some(Step::Http(call));
                 }
             }
@@ -410,7 +395,7 @@ impl Gateway for PayFor {
         let bad = |detail: &str| Error::new(Code::BankBadResponse).detail(detail);
         let root = Element::parse(&text::decode_text(resp.body)).map_err(|e| bad(&e))?;
         if root.local_name() != "PayforResponse" {
-            return Err(bad(&format!("unexpected root <{}>", root.local_name())));
+            return Err(bad("not a PayforResponse"));
         }
         let get = |path: &str| root.text_at(path).unwrap_or_default();
         let code = get("ProcReturnCode");

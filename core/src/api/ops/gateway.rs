@@ -179,11 +179,7 @@ pub(crate) fn step_json(step: &Step) -> Value {
                 "sensitive": f.sensitive,
                 "card_entry": f.card_entry.id(),
                 "card_fields": f.card_fields.as_ref().map(|c| json!({
-                    "number": c.number,
-                    "expiry": c.expiry.iter().map(|(n, l)| json!({"name": n, "layout": l})).collect::<Vec<_>>(),
-                    "cvv": c.cvv,
-                    "holder": c.holder,
-                    "brand": c.brand.map(|(n, codes)| json!({"name": n, "codes": codes.iter().map(|(b, v)| (b.to_string(), json!(v))).collect::<serde_json::Map<_, _>>()})),
+                    "number": c.number, "expiry": c.expiry, "cvv": c.cvv, "holder": c.holder, "brand": c.brand,
                 })),
             }
         }),

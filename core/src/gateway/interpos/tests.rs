@@ -319,8 +319,8 @@ fn prepare_3d_form_is_signed_and_leaves_the_card_to_the_browser() {
     assert_eq!(step["form"]["card_entry"], "browser");
     assert_eq!(
         step["form"]["card_fields"],
-        json!({"number": "Pan", "expiry": [{"name": "Expiry", "layout": "MMYY"}], "cvv": "Cvv2", "holder": null,
-               "brand": {"name": "CardType", "codes": {"visa": "0", "mastercard": "1", "amex": "2", "troy": "3"}}})
+        json!({"number": "Pan", "expiry": [["Expiry", "MMYY"]], "cvv": "Cvv2", "holder": null,
+               "brand": ["CardType", [["visa", "0"], ["mastercard", "1"], ["amex", "2"], ["troy", "3"]]]})
     );
     let form = form_map(&step);
     assert_eq!(
