@@ -148,7 +148,6 @@ impl Gateway for InterPos {
         }
         let creds = &account.credentials;
         let order = &req.order;
-        let host = req.model == Model::ThreeDHost;
         let mut fields: Vec<(String, String)> = [
             ("ShopCode", creds.get("shop_code")?.to_string()),
             ("TxnType", txn_type(order.tx_type).to_string()),
@@ -172,16 +171,8 @@ impl Gateway for InterPos {
             &form.concat(FORM_HASH_FIELDS.iter().copied(), creds.get("store_key")?),
         );
         fields.push(("Hash".into(), signature));
-        let mut form = Form {
-            action: account.endpoint(if host { "gate_3d_host" } else { "gate_3d" })?,
-            method: "POST",
-            fields,
-            sensitive: Vec::new(),
-            card_entry,
-            card_fields: (card_entry == CardEntry::Browser).then_some(CARD_FIELDS),
-        };
-        form.add_card(req.card.as_ref());
-        Ok(Step::Form(form))
+        let action = account.endpoint(if req.model == Model::ThreeDHost { "gate_3d_host" } else { "gate_3d" })?;
+        Ok(Step::Form(Form::post(action, fields, card_entry, CARD_FIELDS, req.card.as_ref())))
     }
 
     fn verify_callback(&self, req: &CallbackRequest) -> Result<Verdict> {

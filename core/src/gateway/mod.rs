@@ -397,15 +397,25 @@ pub struct Form {
 }
 
 impl Form {
-    /// Adds the card under `card_fields` when the server holds it anyway (no browser step), marking
-    /// those fields sensitive.
-    pub fn add_card(&mut self, card: Option<&CardData>) {
-        if let (Some(names), Some(card)) = (&self.card_fields, card) {
-            for (name, value) in names.values(card) {
-                self.fields.push((name.into(), value));
-                self.sensitive.push(name.into());
+    /// A POST form whose signature leaves the card out. For `CardEntry::Browser` it names the card
+    /// fields for the browser, and carries the card itself when the server holds it anyway (no
+    /// browser step), those fields then marked sensitive.
+    pub fn post(
+        action: String,
+        mut fields: Vec<(String, String)>,
+        card_entry: CardEntry,
+        card_fields: CardFieldNames,
+        card: Option<&CardData>,
+    ) -> Form {
+        let mut sensitive = Vec::new();
+        let browser = card_entry == CardEntry::Browser;
+        if let (true, Some(card)) = (browser, card) {
+            for (name, value) in card_fields.values(card) {
+                fields.push((name.into(), value));
+                sensitive.push(name.into());
             }
         }
+        Form { action, method: "POST", fields, sensitive, card_entry, card_fields: browser.then_some(card_fields) }
     }
 }
 

@@ -196,16 +196,8 @@ impl Gateway for PayFor {
         .collect();
         let signature = form_hash(&RawPost::from_pairs(fields.clone()), creds.get("store_key")?);
         fields.push(("Hash".into(), signature));
-        let mut form = Form {
-            action: account.endpoint(if req.model == Model::ThreeDHost { "gate_3d_host" } else { "gate_3d" })?,
-            method: "POST",
-            fields,
-            sensitive: Vec::new(),
-            card_entry,
-            card_fields: (card_entry == CardEntry::Browser).then_some(CARD_FIELDS),
-        };
-        form.add_card(req.card.as_ref());
-        Ok(Step::Form(form))
+        let action = account.endpoint(if req.model == Model::ThreeDHost { "gate_3d_host" } else { "gate_3d" })?;
+        Ok(Step::Form(Form::post(action, fields, card_entry, CARD_FIELDS, req.card.as_ref())))
     }
 
     fn verify_callback(&self, req: &CallbackRequest) -> Result<Verdict> {
