@@ -5,8 +5,8 @@ SHELL := /bin/bash
 
 .PHONY: test bootstrap lint test-rust check-data test-node wasm wasm-raw wasm-js cli bench
 
-BUILD := build
 WASM_TARGET := target/wasm32-unknown-unknown/wasm
+BUILD := build
 RAW_WASM := $(BUILD)/wasm/sanalpos.raw.wasm
 # The JS build has its own target directory: sharing one would make the two feature sets overwrite
 # each other's sanalpos_wasm.wasm and relink on every switch.

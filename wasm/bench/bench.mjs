@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { handle } from '../js/node.mjs';
 import { loadRawWasm } from '../raw-host.mjs';
 
-const rawPath = process.env.SANALPOS_RAW_WASM ?? new URL('../../build/wasm/sanalpos.raw.wasm', import.meta.url);
-const raw = loadRawWasm(rawPath);
+const root = new URL('../../', import.meta.url);
+const raw = loadRawWasm(new URL(process.env.SANALPOS_RAW_WASM ?? 'build/wasm/sanalpos.raw.wasm', root));
 const native = readFileSync(process.argv[2], 'utf8').trim().split('\n').map((line) => JSON.parse(line));
 
 // The same method as bench/native.rs: a short warm-up, then about a second in batches of 100 calls.
