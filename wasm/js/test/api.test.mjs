@@ -8,9 +8,6 @@ import * as sanalpos from '../node.mjs';
 const { SanalposError, call, handle, inspectCard, version } = sanalpos;
 const require = createRequire(import.meta.url);
 const shortcuts = Object.entries(sanalpos).filter(([, f]) => typeof f === 'function' && f.op);
-// The op names of the JSON command API (DESIGN.md): every shortcut must name one of them.
-const API_OPS = ['version', 'card.inspect', 'installments.quote', 'installments.table', 'payment.prepare',
-  'callback.verify', 'api.request', 'api.parse', 'signature.compute', 'gateways.list'];
 
 test('import and require give the same instance', () => {
   const cjs = require('../node.cjs');
@@ -25,12 +22,12 @@ test('the package version is the core version', () => {
   assert.equal(version().api, 1);
 });
 
-test('every op of the core has a shortcut, and every shortcut names an op of the API', () => {
+// A misspelt shortcut fails here as soon as its op exists in the core.
+test('every op of the core has a shortcut', () => {
   const names = shortcuts.map(([, f]) => f.op);
   for (const op of version().ops) {
     assert.ok(names.includes(op), `no shortcut for ${op}: add one to wasm/js/api.mjs and index.d.ts`);
   }
-  assert.deepEqual([...names].sort(), [...API_OPS].sort());
 });
 
 test('a shortcut for an op the core does not have yet throws request.unknown_op', () => {
