@@ -59,6 +59,8 @@ codes! {
     // Dates passed in by the caller (`today`, `now`).
     DateInvalid = "date.invalid", "The date is not a valid YYYY-MM-DD date", "Tarih geçerli bir YYYY-AA-GG tarihi değil";
 
+    DateTimeInvalid = "date.invalid_datetime", "The time is not an ISO-8601 date and time with an offset", "Zaman, saat dilimi içeren bir ISO-8601 tarih-saat değil";
+
     // Money.
     MoneyEmpty = "money.empty", "The amount is empty", "Tutar boş";
     MoneyInvalidType = "money.invalid_type", "Amounts are decimal strings such as \"100.25\", never JSON numbers", "Tutarlar \"100.25\" gibi ondalık metinlerdir, JSON sayısı olamaz";
@@ -86,6 +88,35 @@ codes! {
     // Issuers and card families.
     IssuerUnknownFamily = "issuer.unknown_family", "Unknown card family", "Bilinmeyen kart ailesi";
     IssuerInvalidBin = "issuer.invalid_bin", "A BIN is 6 or 8 digits", "BIN 6 veya 8 haneli olmalı";
+
+    // Gateways, accounts and orders.
+    GatewayUnknown = "gateway.unknown", "Unknown gateway or bank", "Bilinmeyen ödeme altyapısı veya banka";
+    GatewayUnsupportedModel = "gateway.unsupported_model", "This gateway does not offer this payment model", "Bu altyapı bu ödeme modelini sunmuyor";
+    GatewayUnsupportedOperation = "gateway.unsupported_operation", "This gateway does not offer this operation", "Bu altyapı bu işlemi sunmuyor";
+    GatewayUnsupportedCurrency = "gateway.unsupported_currency", "This gateway does not accept this currency", "Bu altyapı bu para birimini kabul etmiyor";
+    GatewayEndpointMissing = "gateway.endpoint_missing", "No address is known for this bank endpoint; set it in endpoints", "Bu banka adresi bilinmiyor; endpoints içinde belirtin";
+    GatewayInvalidEndpoint = "gateway.invalid_endpoint", "Endpoints must be https URLs (http only for 127.0.0.1 and localhost)", "Adresler https olmalı (http yalnızca 127.0.0.1 ve localhost için)";
+    CredentialsMissing = "credentials.missing", "A merchant credential is missing", "Bir üye işyeri bilgisi eksik";
+    OrderInvalidId = "order.invalid_id", "The order id has characters or a length this bank does not accept", "Sipariş numarası bu bankanın kabul etmediği karakter veya uzunlukta";
+    OrderInvalidInstallments = "order.invalid_installments", "The installment count is not accepted", "Taksit sayısı kabul edilmiyor";
+    SignatureUnknownKind = "signature.unknown_kind", "Unknown signature kind", "Bilinmeyen imza türü";
+
+    // Callback verdict reasons (`callback.verify` answers with these; they are not request errors).
+    CallbackSignatureMissing = "callback.signature_missing", "The callback carries no signature", "Bankadan dönen yanıtta imza yok";
+    CallbackSignatureMismatch = "callback.signature_mismatch", "The callback signature does not match: forged, altered or signed with another key", "Bankadan dönen yanıtın imzası tutmuyor: sahte, değiştirilmiş veya başka bir anahtarla imzalanmış";
+    CallbackFieldUnsigned = "callback.field_unsigned", "A field the verdict depends on is not covered by the signature", "Sonucu belirleyen bir alan imzanın kapsamında değil";
+    CallbackOrderMismatch = "callback.order_mismatch", "The callback is for another order", "Yanıt başka bir siparişe ait";
+    CallbackAmountMismatch = "callback.amount_mismatch", "The callback amount differs from the order", "Yanıttaki tutar siparişle uyuşmuyor";
+    CallbackCurrencyMismatch = "callback.currency_mismatch", "The callback currency differs from the order", "Yanıttaki para birimi siparişle uyuşmuyor";
+    CallbackInstallmentsMismatch = "callback.installments_mismatch", "The callback installment count differs from the order", "Yanıttaki taksit sayısı siparişle uyuşmuyor";
+    Callback3dsFailed = "callback.3ds_failed", "3D Secure authentication failed", "3D Secure doğrulaması başarısız";
+    Callback3dsAttempt = "callback.3ds_attempt", "3D Secure was only attempted (card or bank not enrolled)", "3D Secure yalnızca denendi (kart veya banka kayıtlı değil)";
+    BankDeclined = "bank.declined", "The bank declined the payment", "Banka ödemeyi onaylamadı";
+    BankError = "bank.error", "The bank reported an error", "Banka bir hata bildirdi";
+
+    // Bank answers (`api.parse`).
+    BankBadResponse = "bank.bad_response", "The bank's answer could not be read (garbage or truncated)", "Bankanın yanıtı okunamadı (bozuk veya eksik)";
+    BankHttpError = "bank.http_error", "The bank answered with an HTTP error", "Banka bir HTTP hatasıyla yanıt verdi";
 }
 
 impl fmt::Display for Code {
@@ -162,7 +193,7 @@ mod tests {
             assert!(seen.insert(s), "duplicate code {s}");
             let (group, name) = s.split_once('.').expect("dotted");
             assert!(!group.is_empty() && !name.is_empty() && !name.contains('.'), "{s}");
-            assert!(s.bytes().all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_'), "{s}");
+            assert!(s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'_'), "{s}");
             assert_ne!(code.message(Lang::En), code.message(Lang::Tr), "{s} lacks a Turkish text");
         }
     }

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! sanalpos-core: the whole payment logic of sanalpos, sans-IO and deterministic.
 //!
 //! Everything comes in through the JSON command API ([`api::handle`]): credentials, order, card,
@@ -8,6 +9,7 @@ pub mod api;
 pub mod card;
 pub mod date;
 pub mod error;
+pub mod gateway;
 pub mod issuer;
 pub mod money;
 

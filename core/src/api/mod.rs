@@ -27,7 +27,17 @@ pub struct Context {
 type Op = fn(&Input, &Context) -> Result<Value>;
 
 /// The single registry of operations.
-static OPS: &[(&str, Op)] = &[("version", ops::version::run), ("card.inspect", ops::card::inspect)];
+#[rustfmt::skip]
+static OPS: &[(&str, Op)] = &[
+    ("version", ops::version::run),
+    ("card.inspect", ops::card::inspect),
+    ("gateways.list", ops::gateway::list),
+    ("payment.prepare", ops::gateway::prepare),
+    ("callback.verify", ops::gateway::verify),
+    ("api.request", ops::gateway::request),
+    ("api.parse", ops::gateway::parse),
+    ("signature.compute", ops::gateway::signature),
+];
 
 /// Names of every operation, in registry order.
 pub fn op_names() -> impl Iterator<Item = &'static str> {

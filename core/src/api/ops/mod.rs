@@ -1,4 +1,5 @@
 //! One file per op group: each turns request JSON into domain calls and domain answers into JSON.
 
 pub mod card;
+pub mod gateway;
 pub mod version;

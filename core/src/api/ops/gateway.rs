@@ -1,0 +1,436 @@
+//! The bank ops: `gateways.list`, `payment.prepare`, `callback.verify`, `api.request`,
+//! `api.parse`, `signature.compute`. JSON in and out here; the protocols live in `crate::gateway`.
+
+use crate::api::ops::card::read_expiry;
+use crate::api::{Context, Input};
+use crate::card::{check_cvv, check_number, Pan};
+use crate::date::DateTime;
+use crate::error::{Code, Error, Lang, Result};
+use crate::gateway::text::MAX_POST_VALUE_BYTES;
+use crate::gateway::{self, *};
+use crate::money::Sign;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+const MAX_URL: usize = 1024;
+
+fn account(input: &Input) -> Result<Account> {
+    let (gateway, preset) = gateway::find(input.str_max("gateway", 40)?)?;
+    let info = gateway.info();
+    let environment = Environment::parse(input.str("environment")?)
+        .ok_or_else(|| Error::new(Code::RequestInvalidValue).at("environment").detail("test or live"))?;
+    let mut credentials = BTreeMap::new();
+    if let Some(c) = input.opt_object("credentials")? {
+        for key in c.map().keys() {
+            let Some(field) = info.credentials.iter().find(|f| f.id == key) else {
+                return Err(Error::new(Code::RequestInvalidValue)
+                    .at(c.field(key))
+                    .detail(format!("not a credential of {}", info.id)));
+            };
+            let value = c.opt_str_max(key, 1024)?.unwrap_or_default();
+            if !field.choices.is_empty() && !value.is_empty() && !field.choices.contains(&value) {
+                return Err(Error::new(Code::RequestInvalidValue).at(c.field(key)).detail(field.choices.join(", ")));
+            }
+            credentials.insert(key.clone(), value.to_string());
+        }
+    }
+    let mut endpoint_overrides = BTreeMap::new();
+    if let Some(e) = input.opt_object("endpoints")? {
+        for key in e.map().keys() {
+            let known = info.endpoints.iter().any(|ep| ep.id == key);
+            if !known {
+                return Err(Error::new(Code::RequestInvalidValue)
+                    .at(e.field(key))
+                    .detail(format!("not an endpoint of {}", info.id)));
+            }
+            let url = e.str_max(key, MAX_URL)?;
+            if !endpoint_allowed(url) {
+                return Err(Error::new(Code::GatewayInvalidEndpoint).at(e.field(key)));
+            }
+            endpoint_overrides.insert(key.clone(), url.to_string());
+        }
+    }
+    for field in info.credentials.iter().filter(|f| f.required) {
+        if credentials.get(field.id).is_none_or(|v| v.is_empty()) {
+            return Err(Error::new(Code::CredentialsMissing).at(format!("credentials.{}", field.id)));
+        }
+    }
+    Ok(Account { gateway, preset, environment, credentials: Credentials::new(credentials), endpoint_overrides })
+}
+
+/// https anywhere; plain http only to this machine (the bank simulator).
+fn endpoint_allowed(url: &str) -> bool {
+    let host_of = |rest: &str| {
+        rest.split(['/', '?', '#'])
+            .next()
+            .unwrap_or("")
+            .rsplit_once(':')
+            .map_or(rest.split(['/', '?', '#']).next().unwrap_or(""), |(h, _)| h)
+            .to_string()
+    };
+    if let Some(rest) = url.strip_prefix("https://") {
+        return !host_of(rest).is_empty();
+    }
+    url.strip_prefix("http://").map(host_of).is_some_and(|h| h == "127.0.0.1" || h == "localhost")
+}
+
+fn order(input: &Input) -> Result<Order> {
+    let o = input.object("order")?;
+    let currency = o.currency("currency")?;
+    let installments = o.opt_int("installments", 1..=18)?.unwrap_or(1) as u32;
+    Ok(Order {
+        id: o.str_max("id", 64)?.to_string(),
+        amount: o.amount("amount", currency, Sign::Positive)?,
+        installments,
+        tx_type: match o.opt_choice("tx_type", &["sale", "preauth"])? {
+            Some("preauth") => TxType::PreAuth,
+            _ => TxType::Sale,
+        },
+    })
+}
+
+fn customer(input: &Input) -> Result<Customer> {
+    let Some(c) = input.opt_object("customer")? else { return Ok(Customer::default()) };
+    Ok(Customer {
+        ip: c.opt_str_max("ip", 45)?.unwrap_or_default().to_string(),
+        email: c.opt_str_max("email", 254)?.unwrap_or_default().to_string(),
+        name: c.opt_str_max("name", 100)?.unwrap_or_default().to_string(),
+    })
+}
+
+/// A card for protocols that need it server-side: checked strictly, never echoed.
+fn card(input: &Input) -> Result<Option<CardData>> {
+    let Some(c) = input.opt_object("card")? else { return Ok(None) };
+    let number_field = c.field("number");
+    let pan = Pan::normalize(c.str_max("number", 64)?).map_err(|e| e.at(number_field.clone()))?;
+    let brand = check_number(&pan).map_err(|e| e.at(number_field))?;
+    let expiry = read_expiry(&c)?.ok_or_else(|| Error::new(Code::RequestMissingField).at(c.field("expiry")))?;
+    if let Some(today) = input.opt_date("today")? {
+        expiry.check(today).map_err(|e| e.at(c.field("expiry")))?;
+    }
+    let cvv = c.str_max("cvv", 4)?;
+    check_cvv(cvv, Some(brand)).map_err(|e| e.at(c.field("cvv")))?;
+    Ok(Some(CardData {
+        pan,
+        expiry,
+        cvv: cvv.to_string(),
+        holder: c.opt_str_max("holder", 100)?.unwrap_or_default().to_string(),
+    }))
+}
+
+fn nonce<'a>(input: &Input<'a>) -> Result<Option<&'a str>> {
+    let n = input.opt_str("nonce")?;
+    if let Some(n) = n {
+        if !(32..=256).contains(&n.len()) || !n.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Error::new(Code::RequestInvalidValue).at("nonce").detail("32–256 hex characters"));
+        }
+    }
+    Ok(n)
+}
+
+fn now(input: &Input) -> Result<Option<DateTime>> {
+    input.opt_str("now")?.map(|s| DateTime::parse(s).map_err(|e| e.at("now"))).transpose()
+}
+
+fn model(input: &Input) -> Result<Model> {
+    Model::parse(input.str("model")?).ok_or_else(|| {
+        Error::new(Code::RequestInvalidValue).at("model").detail("3d, 3d_pay, 3d_host, 3d_pay_hosting or regular")
+    })
+}
+
+fn url(input: &Input, key: &str) -> Result<String> {
+    let u = input.str_max(key, MAX_URL)?;
+    if !(u.starts_with("https://") || u.starts_with("http://")) {
+        return Err(Error::new(Code::RequestInvalidValue).at(input.field(key)).detail("an http(s) URL"));
+    }
+    Ok(u.to_string())
+}
+
+/// The callback as posted: `post` (an object of strings) or `post_body` (the raw
+/// `application/x-www-form-urlencoded` body, e.g. PHP's `php://input`).
+fn raw_post(input: &Input) -> Result<Option<RawPost>> {
+    match (input.opt_object("post")?, input.opt_str("post_body")?) {
+        (Some(_), Some(_)) => {
+            Err(Error::new(Code::RequestInvalidValue).at("post_body").detail("give post or post_body, not both"))
+        }
+        (Some(p), None) => RawPost::from_json(p.map(), "post").map(Some),
+        (None, Some(body)) => {
+            if body.len() > MAX_POST_VALUE_BYTES * 4 {
+                return Err(Error::new(Code::RequestTooLong).at("post_body"));
+            }
+            RawPost::from_urlencoded(body, "post_body").map(Some)
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+fn bank_json(b: &BankStatus) -> Value {
+    json!({ "code": b.code, "message": b.message, "md_status": b.md_status, "error_code": b.error_code })
+}
+
+pub(crate) fn step_json(step: &Step) -> Value {
+    match step {
+        Step::Form(f) => json!({
+            "type": "form",
+            "form": {
+                "action": f.action,
+                "method": f.method,
+                "fields": f.fields.iter().map(|(n, v)| json!({"name": n, "value": v})).collect::<Vec<_>>(),
+                "sensitive": f.sensitive,
+                "card_entry": f.card_entry.id(),
+                "card_fields": f.card_fields.as_ref().map(|c| json!({
+                    "number": c.number, "expiry_month": c.expiry_month, "expiry_year": c.expiry_year,
+                    "year_digits": c.year_digits, "cvv": c.cvv, "holder": c.holder,
+                })),
+            }
+        }),
+        Step::Http(h) => json!({ "type": "http", "http": http_json(h) }),
+    }
+}
+
+fn http_json(h: &HttpCall) -> Value {
+    json!({
+        "method": h.method,
+        "url": h.url,
+        "headers": h.headers.iter().map(|(n, v)| json!({"name": n, "value": v})).collect::<Vec<_>>(),
+        "body_base64": crypto::base64(&h.body),
+        "log_body": h.log_body,
+        "context": h.context,
+    })
+}
+
+fn reason_json(reason: &Option<Error>, lang: Lang) -> Value {
+    reason.as_ref().map_or(Value::Null, |r| crate::api::problem(r, lang))
+}
+
+pub fn list(_input: &Input, ctx: &Context) -> Result<Value> {
+    let gateways: Vec<Value> = GATEWAYS
+        .iter()
+        .map(|g| {
+            let info = g.info();
+            let endpoint = |e: &Endpoint| json!({"id": e.id, "test": e.test, "live": e.live});
+            json!({
+                "id": info.id,
+                "name": info.name,
+                "models": info.models.iter().map(|(m, e)| json!({"id": m.id(), "card_entry": e.id()})).collect::<Vec<_>>(),
+                "operations": info.operations.iter().map(|o| o.id()).collect::<Vec<_>>(),
+                "credentials": info.credentials.iter().map(|c| json!({
+                    "id": c.id,
+                    "label": if ctx.lang == Lang::Tr { c.label_tr } else { c.label_en },
+                    "label_en": c.label_en,
+                    "label_tr": c.label_tr,
+                    "secret": c.secret,
+                    "required": c.required,
+                    "choices": c.choices,
+                })).collect::<Vec<_>>(),
+                "endpoints": info.endpoints.iter().map(endpoint).collect::<Vec<_>>(),
+                "presets": info.presets.iter().map(|p| json!({
+                    "id": p.id,
+                    "name": p.name,
+                    "note": p.note,
+                    "endpoints": info.endpoints.iter().map(|d| {
+                        let e = p.endpoints.iter().find(|e| e.id == d.id).unwrap_or(d);
+                        endpoint(e)
+                    }).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+                "signature_kinds": info.signature_kinds.iter().map(|k| json!({"id": k.id, "inputs": k.inputs, "formula": k.formula})).collect::<Vec<_>>(),
+                "max_order_id": info.max_order_id,
+            })
+        })
+        .collect();
+    Ok(json!({ "gateways": gateways }))
+}
+
+pub fn prepare(input: &Input, ctx: &Context) -> Result<Value> {
+    let account = account(input)?;
+    let model = model(input)?;
+    let needs_urls = model != Model::Regular;
+    let urls = input.opt_object("urls")?;
+    let (ok_url, fail_url) = match (&urls, needs_urls) {
+        (Some(u), _) => (url(u, "ok")?, url(u, "fail")?),
+        (None, true) => return Err(Error::new(Code::RequestMissingField).at("urls")),
+        (None, false) => (String::new(), String::new()),
+    };
+    let step = account.gateway.prepare(&PaymentRequest {
+        account: &account,
+        model,
+        order: order(input)?,
+        customer: customer(input)?,
+        card: card(input)?,
+        ok_url,
+        fail_url,
+        lang: ctx.lang,
+        nonce: nonce(input)?,
+        now: now(input)?,
+    })?;
+    Ok(step_json(&step))
+}
+
+pub fn verify(input: &Input, ctx: &Context) -> Result<Value> {
+    let account = account(input)?;
+    let model = model(input)?;
+    let post = raw_post(input)?.ok_or_else(|| Error::new(Code::RequestMissingField).at("post"))?;
+    let e = input.object("expected")?;
+    let currency = e.currency("currency")?;
+    let expected = ExpectedOrder {
+        id: e.str_max("order_id", 64)?.to_string(),
+        amount: e.amount("amount", currency, Sign::Positive)?,
+        installments: e.opt_int("installments", 1..=18)?.map(|n| n as u32),
+    };
+    let options = input.opt_object("options")?;
+    let accept_half_secure = match &options {
+        Some(o) => o.opt_bool("accept_half_secure")?.unwrap_or(false),
+        None => false,
+    };
+    let tx_type = match e.opt_choice("tx_type", &["sale", "preauth"])? {
+        Some("preauth") => TxType::PreAuth,
+        _ => TxType::Sale,
+    };
+    let v = account.gateway.verify_callback(&CallbackRequest {
+        account: &account,
+        model,
+        post,
+        expected,
+        accept_half_secure,
+        tx_type,
+        customer: customer(input)?,
+        nonce: nonce(input)?,
+        now: now(input)?,
+    })?;
+    Ok(json!({
+        "authentic": v.signature == SignatureCheck::Verified,
+        "signature": v.signature.id(),
+        "outcome": v.outcome.id(),
+        "reason": reason_json(&v.reason, ctx.lang),
+        "bank": bank_json(&v.bank),
+        "references": v.references,
+        "masked_pan": v.masked_pan,
+        "next": v.next.as_ref().map(step_json),
+    }))
+}
+
+pub fn request(input: &Input, _ctx: &Context) -> Result<Value> {
+    let account = account(input)?;
+    let operation = Operation::parse(input.str("operation")?).ok_or_else(|| {
+        Error::new(Code::RequestInvalidValue)
+            .at("operation")
+            .detail("provision, sale, preauth, capture, refund, cancel or status")
+    })?;
+    let mut references = BTreeMap::new();
+    if let Some(r) = input.opt_object("references")? {
+        for key in r.map().keys() {
+            references.insert(key.clone(), r.str_max(key, 256)?.to_string());
+        }
+    }
+    let call = account.gateway.api_request(&ApiRequest {
+        account: &account,
+        operation,
+        order: order(input)?,
+        references,
+        card: card(input)?,
+        customer: customer(input)?,
+        post: raw_post(input)?,
+        nonce: nonce(input)?,
+        now: now(input)?,
+    })?;
+    Ok(json!({ "http": http_json(&call) }))
+}
+
+pub fn parse(input: &Input, ctx: &Context) -> Result<Value> {
+    let account = account(input)?;
+    let context = input.object("context")?;
+    if context.map().get("gateway").and_then(Value::as_str) != Some(account.info().id) {
+        return Err(Error::new(Code::RequestInvalidValue)
+            .at("context.gateway")
+            .detail("the context belongs to another gateway"));
+    }
+    let r = input.object("response")?;
+    let status = r.int("status", 100..=599)? as u16;
+    let mut headers = BTreeMap::new();
+    if let Some(h) = r.opt_object("headers")? {
+        for key in h.map().keys() {
+            headers.insert(key.to_ascii_lowercase(), h.str_max(key, 8192)?.to_string());
+        }
+    }
+    let body = match (r.opt_str("body")?, r.opt_str("body_base64")?) {
+        (Some(t), None) => t.as_bytes().to_vec(),
+        (None, Some(b)) => crypto::base64_decode(b)
+            .ok_or_else(|| Error::new(Code::RequestInvalidValue).at(r.field("body_base64")).detail("not base64"))?,
+        (None, None) => Vec::new(),
+        (Some(_), Some(_)) => {
+            return Err(Error::new(Code::RequestInvalidValue)
+                .at(r.field("body"))
+                .detail("give body or body_base64, not both"))
+        }
+    };
+    let result = account.gateway.api_parse(&ApiResponse {
+        account: &account,
+        context: context.map(),
+        status,
+        headers: &headers,
+        body: &body,
+    })?;
+    let status_json = result.order_status.as_ref().map(|s| {
+        let money = |m: &Option<crate::money::Money>| m.map(|m| m.decimal());
+        json!({ "state": s.state, "amount": money(&s.amount), "captured": money(&s.captured), "refunded": money(&s.refunded) })
+    });
+    let _ = ctx;
+    Ok(json!({
+        "outcome": result.outcome.id(),
+        "bank": bank_json(&result.bank),
+        "references": result.references,
+        "order_status": status_json,
+        "next": result.next.as_ref().map(step_json),
+    }))
+}
+
+pub fn signature(input: &Input, _ctx: &Context) -> Result<Value> {
+    let kind = input.str_max("kind", 64)?;
+    if kind == "plain_digest" {
+        return plain_digest(&input.object("inputs")?);
+    }
+    let gateway = gateway::find_kind(kind).ok_or_else(|| Error::new(Code::SignatureUnknownKind).at("kind"))?;
+    let inputs = input.object("inputs")?;
+    let computed = gateway.signature(kind, &inputs)?;
+    Ok(
+        json!({ "kind": kind, "gateway": gateway.info().id, "value": computed.value, "input_masked": computed.input_masked }),
+    )
+}
+
+/// `plain_digest`: one digest of a text, for protocols' pre-steps (POSNET's `firstHash`,
+/// KuveytTürk's hashed password) and for checking a bank's example by hand.
+fn plain_digest(inputs: &Input) -> Result<Value> {
+    let alg = match inputs.str("algo")? {
+        "sha1" => crypto::Digest::Sha1,
+        "sha256" => crypto::Digest::Sha256,
+        "sha512" => crypto::Digest::Sha512,
+        _ => return Err(Error::new(Code::RequestInvalidValue).at("inputs.algo").detail("sha1, sha256 or sha512")),
+    };
+    let enc = match inputs.str("output")? {
+        "b64" => crypto::Encoding::Base64,
+        "HEX" => crypto::Encoding::HexUpper,
+        "hex" => crypto::Encoding::HexLower,
+        _ => return Err(Error::new(Code::RequestInvalidValue).at("inputs.output").detail("b64, HEX or hex")),
+    };
+    let text = inputs.str("text")?;
+    Ok(
+        json!({ "kind": "plain_digest", "gateway": null, "value": crypto::hash(alg, enc, text.as_bytes()), "input_masked": text }),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::endpoint_allowed;
+
+    #[test]
+    fn endpoints_must_be_https_or_local() {
+        assert!(endpoint_allowed("https://sanalpos.isbank.com.tr/fim/api"));
+        assert!(endpoint_allowed("http://127.0.0.1:8080/fim/api"));
+        assert!(endpoint_allowed("http://localhost/x"));
+        assert!(!endpoint_allowed("http://example.com/fim/api"));
+        assert!(!endpoint_allowed("http://127.0.0.1.evil.com/x"));
+        assert!(!endpoint_allowed("ftp://x"));
+        assert!(!endpoint_allowed("https://"));
+        assert!(!endpoint_allowed("javascript:alert(1)"));
+    }
+}

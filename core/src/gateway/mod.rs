@@ -1,0 +1,728 @@
+//! Bank gateways. One module per protocol family behind [`Gateway`]; a bank is a [`Preset`]
+//! (its endpoints) over a family. Like a sans-IO protocol core, a gateway never performs I/O: it
+//! turns orders into signed forms and HTTP requests ([`Step`]), and bank callbacks and answers
+//! into verdicts. The host (PHP plugin, Node, the bank simulator) sends the bytes.
+//!
+//! The flow every family fits:
+//! `prepare` → a browser [`Form`] (3D gate) or an [`HttpCall`] (non-3D sale, or a first
+//! server-to-server step) → the bank's callback → `verify_callback` → maybe a provision
+//! [`HttpCall`] → `parse` of the bank's answer → outcome. `parse` may itself return the next step
+//! (POSNET's two-step 3D flow), and every call carries an opaque `context` that the host hands
+//! back with the answer.
+
+pub mod crypto;
+pub mod natsort;
+pub mod text;
+pub mod xml;
+
+mod nestpay;
+
+use crate::api::Input;
+use crate::card::{Expiry, Pan};
+use crate::date::DateTime;
+use crate::error::{Code, Error, Lang, Result};
+use crate::money::{Currency, Money};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+pub use text::RawPost;
+
+/// Every family, in the order `gateways.list` shows them.
+pub static GATEWAYS: &[&dyn Gateway] = &[&nestpay::NestPay];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Test,
+    Live,
+}
+
+impl Environment {
+    pub const IDS: &'static [&'static str] = &["test", "live"];
+
+    pub fn parse(s: &str) -> Option<Environment> {
+        match s {
+            "test" => Some(Environment::Test),
+            "live" => Some(Environment::Live),
+            _ => None,
+        }
+    }
+}
+
+/// Payment models (docs/pos-protocols.md §0.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Model {
+    /// The bank authenticates; the merchant provisions server-to-server afterwards.
+    ThreeD,
+    /// The bank authenticates and charges; the callback carries the payment result.
+    ThreeDPay,
+    /// The card is typed on the bank's page; the bank authenticates (and, per family, charges).
+    ThreeDHost,
+    /// NestPay: 3D Pay on the bank's hosted page.
+    ThreeDPayHosting,
+    /// Server-to-server sale with card data, no 3D Secure.
+    Regular,
+}
+
+impl Model {
+    pub const ALL: &'static [Model] =
+        &[Model::ThreeD, Model::ThreeDPay, Model::ThreeDHost, Model::ThreeDPayHosting, Model::Regular];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Model::ThreeD => "3d",
+            Model::ThreeDPay => "3d_pay",
+            Model::ThreeDHost => "3d_host",
+            Model::ThreeDPayHosting => "3d_pay_hosting",
+            Model::Regular => "regular",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Model> {
+        Model::ALL.iter().copied().find(|m| m.id() == s)
+    }
+}
+
+/// Where the card number is entered or added, per model: the plugin prefers models where it
+/// never reaches the shop's server (DESIGN.md security rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardEntry {
+    /// Typed on the bank's page.
+    BankPage,
+    /// The signature does not cover the card fields: the browser adds them to the signed form.
+    Browser,
+    /// The card is part of the signed form or request: it passes through the server, in memory only.
+    Server,
+}
+
+impl CardEntry {
+    pub fn id(self) -> &'static str {
+        match self {
+            CardEntry::BankPage => "bank_page",
+            CardEntry::Browser => "browser",
+            CardEntry::Server => "server",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TxType {
+    Sale,
+    PreAuth,
+}
+
+impl TxType {
+    pub fn parse(s: &str) -> Option<TxType> {
+        match s {
+            "sale" => Some(TxType::Sale),
+            "preauth" => Some(TxType::PreAuth),
+            _ => None,
+        }
+    }
+}
+
+/// Server-to-server operations (`api.request`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    /// Completes a `3d` payment after the bank's callback.
+    Provision,
+    /// Non-3D sale with card data.
+    Sale,
+    /// Non-3D pre-authorisation with card data.
+    PreAuth,
+    /// Post-authorisation of a pre-authorised amount.
+    Capture,
+    /// Full or partial refund of a settled payment.
+    Refund,
+    /// Same-day void.
+    Cancel,
+    Status,
+}
+
+impl Operation {
+    pub const ALL: &'static [Operation] = &[
+        Operation::Provision,
+        Operation::Sale,
+        Operation::PreAuth,
+        Operation::Capture,
+        Operation::Refund,
+        Operation::Cancel,
+        Operation::Status,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Operation::Provision => "provision",
+            Operation::Sale => "sale",
+            Operation::PreAuth => "preauth",
+            Operation::Capture => "capture",
+            Operation::Refund => "refund",
+            Operation::Cancel => "cancel",
+            Operation::Status => "status",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Operation> {
+        Operation::ALL.iter().copied().find(|o| o.id() == s)
+    }
+}
+
+/// One credential or account setting a family needs, with labels for the settings screen.
+pub struct CredentialField {
+    pub id: &'static str,
+    pub label_en: &'static str,
+    pub label_tr: &'static str,
+    /// Never shown again once saved, never logged.
+    pub secret: bool,
+    /// Needed for every model; optional fields (API users for 3D-Pay-only accounts) are checked when used.
+    pub required: bool,
+    /// Allowed values (empty: free text); the first is the default.
+    pub choices: &'static [&'static str],
+}
+
+/// A named bank URL, for the test and the live environment ("" when the bank publishes none).
+pub struct Endpoint {
+    pub id: &'static str,
+    pub test: &'static str,
+    pub live: &'static str,
+}
+
+/// A bank over a family: its own endpoints replace the family defaults with the same id.
+pub struct Preset {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub gateway: &'static str,
+    pub endpoints: &'static [Endpoint],
+    /// Shown to the shop owner (quirks, uncertainty).
+    pub note: &'static str,
+}
+
+/// A `signature.compute` kind: its id, the inputs it reads and its formula (for the docs).
+pub struct SignatureKind {
+    pub id: &'static str,
+    pub inputs: &'static str,
+    pub formula: &'static str,
+}
+
+/// What `gateways.list` says about a family.
+pub struct GatewayInfo {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub models: &'static [(Model, CardEntry)],
+    pub operations: &'static [Operation],
+    pub credentials: &'static [CredentialField],
+    pub endpoints: &'static [Endpoint],
+    pub presets: &'static [Preset],
+    pub signature_kinds: &'static [SignatureKind],
+    /// Longest order id the family accepts.
+    pub max_order_id: usize,
+}
+
+/// Configured merchant credentials, by [`CredentialField`] id.
+#[derive(Debug, Clone, Default)]
+pub struct Credentials(BTreeMap<String, String>);
+
+impl Credentials {
+    pub fn new(map: BTreeMap<String, String>) -> Credentials {
+        Credentials(map)
+    }
+
+    /// A credential that must be present and not empty.
+    pub fn get(&self, id: &str) -> Result<&str> {
+        match self.0.get(id).map(String::as_str) {
+            Some(v) if !v.is_empty() => Ok(v),
+            _ => Err(Error::new(Code::CredentialsMissing).at(format!("credentials.{id}"))),
+        }
+    }
+
+    pub fn opt(&self, id: &str) -> Option<&str> {
+        self.0.get(id).map(String::as_str).filter(|v| !v.is_empty())
+    }
+
+    /// Every secret value, for masking logs.
+    pub fn secrets<'a>(&'a self, fields: &'a [CredentialField]) -> impl Iterator<Item = &'a str> + 'a {
+        fields.iter().filter(|f| f.secret).filter_map(|f| self.opt(f.id))
+    }
+}
+
+/// A merchant account: family, bank preset, environment, credentials and endpoint overrides (a
+/// bank not in the presets, or the local bank simulator).
+pub struct Account {
+    pub gateway: &'static dyn Gateway,
+    pub preset: &'static Preset,
+    pub environment: Environment,
+    pub credentials: Credentials,
+    pub endpoint_overrides: BTreeMap<String, String>,
+}
+
+impl Account {
+    pub fn info(&self) -> &'static GatewayInfo {
+        self.gateway.info()
+    }
+
+    /// The URL of endpoint `id` for this account's environment.
+    pub fn endpoint(&self, id: &str) -> Result<String> {
+        if let Some(url) = self.endpoint_overrides.get(id) {
+            return Ok(url.clone());
+        }
+        let pick = |e: &Endpoint| match self.environment {
+            Environment::Test => e.test,
+            Environment::Live => e.live,
+        };
+        let url = self
+            .preset
+            .endpoints
+            .iter()
+            .chain(self.info().endpoints)
+            .find(|e| e.id == id)
+            .map(pick)
+            .unwrap_or_default();
+        if url.is_empty() {
+            return Err(Error::new(Code::GatewayEndpointMissing).at(format!("endpoints.{id}")));
+        }
+        Ok(url.to_string())
+    }
+
+    /// Checks that this family offers `model`.
+    pub fn check_model(&self, model: Model) -> Result<CardEntry> {
+        self.info().models.iter().find(|(m, _)| *m == model).map(|(_, e)| *e).ok_or_else(|| {
+            Error::new(Code::GatewayUnsupportedModel).at("model").detail(format!(
+                "{} offers {}",
+                self.info().id,
+                model_list(self.info())
+            ))
+        })
+    }
+
+    pub fn check_operation(&self, op: Operation) -> Result<()> {
+        if self.info().operations.contains(&op) {
+            Ok(())
+        } else {
+            Err(Error::new(Code::GatewayUnsupportedOperation).at("operation").detail(op.id()))
+        }
+    }
+}
+
+fn model_list(info: &GatewayInfo) -> String {
+    info.models.iter().map(|(m, _)| m.id()).collect::<Vec<_>>().join(", ")
+}
+
+/// The order being paid, refunded or queried.
+#[derive(Debug, Clone)]
+pub struct Order {
+    pub id: String,
+    pub amount: Money,
+    /// 1 = single payment.
+    pub installments: u32,
+    pub tx_type: TxType,
+}
+
+impl Order {
+    pub fn currency(&self) -> &'static Currency {
+        self.amount.currency()
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Customer {
+    pub ip: String,
+    pub email: String,
+    pub name: String,
+}
+
+/// Card data, present only when the protocol needs it server-side. Lives for one request.
+#[derive(Clone)]
+pub struct CardData {
+    pub pan: Pan,
+    pub expiry: Expiry,
+    pub cvv: String,
+    pub holder: String,
+}
+
+impl std::fmt::Debug for CardData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CardData({:?})", self.pan)
+    }
+}
+
+/// Everything `payment.prepare` needs.
+pub struct PaymentRequest<'a> {
+    pub account: &'a Account,
+    pub model: Model,
+    pub order: Order,
+    pub customer: Customer,
+    pub card: Option<CardData>,
+    pub ok_url: String,
+    pub fail_url: String,
+    /// Language of the bank's pages.
+    pub lang: Lang,
+    pub nonce: Option<&'a str>,
+    pub now: Option<DateTime>,
+}
+
+impl PaymentRequest<'_> {
+    pub fn nonce(&self, len: usize) -> Result<String> {
+        nonce_prefix(self.nonce, len)
+    }
+}
+
+/// The first `len` characters of the caller's nonce (hex, at least `len` long).
+pub fn nonce_prefix(nonce: Option<&str>, len: usize) -> Result<String> {
+    let n = nonce.ok_or_else(|| Error::new(Code::RequestMissingField).at("nonce"))?;
+    n.get(..len).filter(|p| p.bytes().all(|b| b.is_ascii_hexdigit())).map(str::to_string).ok_or_else(|| {
+        Error::new(Code::RequestInvalidValue).at("nonce").detail(format!("at least {len} hex characters"))
+    })
+}
+
+/// What the host does next.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// Render an auto-submitting form in the shopper's browser.
+    Form(Form),
+    /// Send this request server-to-server, then call `api.parse` with the answer and `context`.
+    Http(HttpCall),
+}
+
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub action: String,
+    pub method: &'static str,
+    /// In order, as the bank's samples post them.
+    pub fields: Vec<(String, String)>,
+    /// Names of fields holding card data or secrets: never log their values.
+    pub sensitive: Vec<String>,
+    pub card_entry: CardEntry,
+    /// For [`CardEntry::Browser`]: the names under which the browser adds the card.
+    pub card_fields: Option<CardFieldNames>,
+}
+
+/// Field names and formats for adding card data to a form in the browser.
+#[derive(Debug, Clone)]
+pub struct CardFieldNames {
+    pub number: &'static str,
+    pub expiry_month: &'static str,
+    pub expiry_year: &'static str,
+    /// 2 (`YY`) or 4 (`YYYY`).
+    pub year_digits: u8,
+    pub cvv: &'static str,
+    pub holder: Option<&'static str>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpCall {
+    pub method: &'static str,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    /// The exact bytes to send (signatures are over these bytes).
+    pub body: Vec<u8>,
+    /// The body as text with card data and secrets masked, for logs.
+    pub log_body: String,
+    /// Opaque state for `api.parse`; the host hands it back unchanged.
+    pub context: Map<String, Value>,
+}
+
+impl HttpCall {
+    /// A call whose log copy has every sensitive value (card data, secrets) masked.
+    pub fn new(
+        url: String,
+        content_type: &str,
+        body: Vec<u8>,
+        sensitive: &[&str],
+        context: Map<String, Value>,
+    ) -> HttpCall {
+        let mut log_body = text::decode_text(&body);
+        for secret in sensitive.iter().filter(|s| !s.is_empty()) {
+            log_body = log_body.replace(secret, &mask_value(secret));
+        }
+        HttpCall {
+            method: "POST",
+            url,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body,
+            log_body,
+            context,
+        }
+    }
+}
+
+/// A masked copy of a sensitive value for logs: card numbers keep first 6 and last 4.
+pub fn mask_value(v: &str) -> String {
+    match Pan::normalize(v) {
+        Ok(p) if p.len() >= 12 && v.len() == p.len() => p.masked(),
+        _ => "*".repeat(v.chars().count().min(8)),
+    }
+}
+
+/// The order a callback must match.
+#[derive(Debug, Clone)]
+pub struct ExpectedOrder {
+    pub id: String,
+    pub amount: Money,
+    pub installments: Option<u32>,
+}
+
+pub struct CallbackRequest<'a> {
+    pub account: &'a Account,
+    pub model: Model,
+    pub post: RawPost,
+    pub expected: ExpectedOrder,
+    /// Continue on mdStatus 2–4 (attempted, no liability shift); off by default.
+    pub accept_half_secure: bool,
+    /// For building the provision request of a `3d` payment.
+    pub tx_type: TxType,
+    pub customer: Customer,
+    pub nonce: Option<&'a str>,
+    pub now: Option<DateTime>,
+}
+
+/// Whether a bank message's signature checked out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureCheck {
+    Verified,
+    Missing,
+    Mismatch,
+    /// The protocol has no signature on this message; the bank's server answer decides.
+    NotSigned,
+}
+
+impl SignatureCheck {
+    pub fn id(self) -> &'static str {
+        match self {
+            SignatureCheck::Verified => "verified",
+            SignatureCheck::Missing => "missing",
+            SignatureCheck::Mismatch => "mismatch",
+            SignatureCheck::NotSigned => "not_signed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Approved,
+    Declined,
+    ThreeDsFailed,
+    ThreeDsAttempt,
+    NeedsProvision,
+    NeedsStatus,
+    Error,
+}
+
+impl Outcome {
+    pub fn id(self) -> &'static str {
+        match self {
+            Outcome::Approved => "approved",
+            Outcome::Declined => "declined",
+            Outcome::ThreeDsFailed => "3ds_failed",
+            Outcome::ThreeDsAttempt => "3ds_attempt",
+            Outcome::NeedsProvision => "needs_provision",
+            Outcome::NeedsStatus => "needs_status",
+            Outcome::Error => "error",
+        }
+    }
+}
+
+/// What the bank said, normalised.
+#[derive(Debug, Clone, Default)]
+pub struct BankStatus {
+    /// The bank's result code (`ProcReturnCode`, `Code`, `respCode`…).
+    pub code: String,
+    pub message: String,
+    pub md_status: Option<String>,
+    /// A more specific error code when the bank gives one (`ERRORCODE`…).
+    pub error_code: String,
+}
+
+/// The answer of `callback.verify`.
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    pub signature: SignatureCheck,
+    pub outcome: Outcome,
+    /// Why the outcome is not `approved` (a reason code such as `callback.signature_mismatch`).
+    pub reason: Option<Error>,
+    pub bank: BankStatus,
+    /// Bank references to keep for refunds, captures and status queries.
+    pub references: BTreeMap<String, String>,
+    pub masked_pan: Option<String>,
+    /// For `needs_provision` and `needs_status`: the request to send next.
+    pub next: Option<Step>,
+}
+
+impl Verdict {
+    /// A verdict that stops here: nothing authentic to act on.
+    pub fn rejected(signature: SignatureCheck, reason: Error) -> Verdict {
+        Verdict {
+            signature,
+            outcome: Outcome::Error,
+            reason: Some(reason),
+            bank: BankStatus::default(),
+            references: BTreeMap::new(),
+            masked_pan: None,
+            next: None,
+        }
+    }
+}
+
+pub struct ApiRequest<'a> {
+    pub account: &'a Account,
+    pub operation: Operation,
+    pub order: Order,
+    /// References from the payment (`auth_code`, `host_ref`, `transaction_id`…).
+    pub references: BTreeMap<String, String>,
+    pub card: Option<CardData>,
+    pub customer: Customer,
+    /// The bank's 3D callback, for `provision`.
+    pub post: Option<RawPost>,
+    pub nonce: Option<&'a str>,
+    pub now: Option<DateTime>,
+}
+
+impl ApiRequest<'_> {
+    pub fn reference(&self, name: &str) -> Result<&str> {
+        self.references
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| Error::new(Code::RequestMissingField).at(format!("references.{name}")))
+    }
+
+    pub fn card(&self) -> Result<&CardData> {
+        self.card.as_ref().ok_or_else(|| Error::new(Code::RequestMissingField).at("card"))
+    }
+
+    pub fn post(&self) -> Result<&RawPost> {
+        self.post.as_ref().ok_or_else(|| Error::new(Code::RequestMissingField).at("post"))
+    }
+}
+
+pub struct ApiResponse<'a> {
+    pub account: &'a Account,
+    pub context: &'a Map<String, Value>,
+    pub status: u16,
+    pub headers: &'a BTreeMap<String, String>,
+    pub body: &'a [u8],
+}
+
+impl ApiResponse<'_> {
+    /// A string the request put into the context.
+    pub fn context_str(&self, key: &str) -> Result<&str> {
+        self.context.get(key).and_then(Value::as_str).ok_or_else(|| {
+            Error::new(Code::RequestInvalidValue)
+                .at(format!("context.{key}"))
+                .detail("pass back the context of the request")
+        })
+    }
+
+    /// Refuses HTTP errors and empty bodies before any parsing.
+    pub fn ensure_ok(&self) -> Result<()> {
+        if !(200..300).contains(&self.status) {
+            return Err(Error::new(Code::BankHttpError).detail(format!("HTTP {}", self.status)));
+        }
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Err(Error::new(Code::BankBadResponse).detail("empty body"));
+        }
+        Ok(())
+    }
+}
+
+/// State of an order at the bank (status queries).
+#[derive(Debug, Clone, Default)]
+pub struct OrderStatus {
+    /// `paid`, `pending`, `cancelled`, `refunded`, `partially_refunded`, `declined`, `unknown`.
+    pub state: &'static str,
+    pub amount: Option<Money>,
+    pub captured: Option<Money>,
+    pub refunded: Option<Money>,
+}
+
+/// The answer of `api.parse`.
+#[derive(Debug, Clone)]
+pub struct ApiResult {
+    pub outcome: Outcome,
+    pub bank: BankStatus,
+    pub references: BTreeMap<String, String>,
+    pub order_status: Option<OrderStatus>,
+    pub next: Option<Step>,
+}
+
+/// The answer of `signature.compute`.
+pub struct Computed {
+    pub value: String,
+    /// The exact text that was hashed, with secrets replaced by `***` (for "hash mismatch" support).
+    pub input_masked: String,
+}
+
+/// A protocol family.
+pub trait Gateway: Sync {
+    fn info(&self) -> &'static GatewayInfo;
+    /// The signed 3D form, or for `regular` the signed sale request.
+    fn prepare(&self, req: &PaymentRequest) -> Result<Step>;
+    /// Authenticates a bank callback and interprets it against the expected order.
+    fn verify_callback(&self, req: &CallbackRequest) -> Result<Verdict>;
+    /// Builds a server-to-server request.
+    fn api_request(&self, req: &ApiRequest) -> Result<HttpCall>;
+    /// Interprets the bank's answer to a request built by [`Gateway::api_request`] or a step.
+    fn api_parse(&self, resp: &ApiResponse) -> Result<ApiResult>;
+    /// Computes one of the family's signatures from raw inputs (the "hash mismatch" debugger).
+    fn signature(&self, kind: &str, inputs: &Input) -> Result<Computed>;
+}
+
+/// Finds a family or bank preset by id (`nestpay`, `isbank`, …).
+pub fn find(id: &str) -> Result<(&'static dyn Gateway, &'static Preset)> {
+    for g in GATEWAYS {
+        if let Some(p) = g.info().presets.iter().find(|p| p.id == id) {
+            return Ok((*g, p));
+        }
+    }
+    Err(Error::new(Code::GatewayUnknown).at("gateway").detail(crate::money::truncate_for_detail(id)))
+}
+
+/// Finds the family that owns a `signature.compute` kind.
+pub fn find_kind(kind: &str) -> Option<&'static dyn Gateway> {
+    GATEWAYS.iter().copied().find(|g| g.info().signature_kinds.iter().any(|k| k.id == kind))
+}
+
+/// The order id rule shared by the families: 1..=max ASCII letters, digits, `-` and `_`.
+pub fn check_order_id(id: &str, max: usize) -> Result<()> {
+    let ok =
+        !id.is_empty() && id.len() <= max && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::new(Code::OrderInvalidId).at("order.id").detail(format!("1–{max} letters, digits, - or _")))
+    }
+}
+
+/// Compares a callback's amount (as the bank wrote it) with the expected order.
+pub fn check_amount(received: Option<Money>, expected: &ExpectedOrder) -> Result<(), Error> {
+    match received {
+        Some(m) if m.currency() != expected.amount.currency() => Err(Error::new(Code::CallbackCurrencyMismatch)),
+        Some(m) if m.minor() != expected.amount.minor() => Err(Error::new(Code::CallbackAmountMismatch)
+            .detail(format!("expected {}, bank says {}", expected.amount.decimal(), m.decimal()))),
+        Some(_) => Ok(()),
+        None => Err(Error::new(Code::CallbackAmountMismatch).detail("the callback carries no readable amount")),
+    }
+}
+
+/// Reads an amount the way banks echo it in callbacks: `1.01`, `1.1`, `101` (when `minor_units`),
+/// or with a decimal comma (`1,01`).
+pub fn parse_bank_amount(text: &str, currency: &'static Currency, minor_units: bool) -> Option<Money> {
+    let t = text.trim();
+    if minor_units {
+        return t.parse::<i64>().ok().and_then(|m| Money::from_minor(m, currency).ok());
+    }
+    Money::parse(&t.replace(',', "."), currency, crate::money::Sign::NonNegative).ok()
+}
+
+/// The MPI result classes (docs/pos-protocols.md §0.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MdClass {
+    Full,
+    Half,
+    Failed,
+}
+
+pub fn md_class(md_status: &str) -> MdClass {
+    match md_status {
+        "1" => MdClass::Full,
+        "2" | "3" | "4" => MdClass::Half,
+        _ => MdClass::Failed,
+    }
+}

@@ -1,0 +1,256 @@
+//! XML for bank APIs, built and read with quick-xml: values are always escaped by the writer,
+//! never concatenated into markup. Elements are a small owned tree.
+
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::{Reader, Writer};
+
+/// Deepest nesting and most elements accepted when reading a bank answer.
+const MAX_DEPTH: usize = 64;
+const MAX_ELEMENTS: usize = 20_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node {
+    Element(Element),
+    Text(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Element {
+    /// The qualified name as written (`soap:Envelope`).
+    pub name: String,
+    pub attrs: Vec<(String, String)>,
+    pub children: Vec<Node>,
+}
+
+impl Element {
+    pub fn new(name: impl Into<String>) -> Element {
+        Element { name: name.into(), attrs: Vec::new(), children: Vec::new() }
+    }
+
+    pub fn attr(mut self, name: impl Into<String>, value: impl Into<String>) -> Element {
+        self.attrs.push((name.into(), value.into()));
+        self
+    }
+
+    /// Appends `<name>text</name>`.
+    pub fn leaf(mut self, name: impl Into<String>, text: impl Into<String>) -> Element {
+        self.children.push(Node::Element(Element::new(name).text(text)));
+        self
+    }
+
+    pub fn text(mut self, text: impl Into<String>) -> Element {
+        let t: String = text.into();
+        if !t.is_empty() {
+            self.children.push(Node::Text(t));
+        }
+        self
+    }
+
+    pub fn child(mut self, el: Element) -> Element {
+        self.children.push(Node::Element(el));
+        self
+    }
+
+    pub fn push(&mut self, el: Element) {
+        self.children.push(Node::Element(el));
+    }
+
+    /// Serialises the tree; `declaration` is the encoding name for `<?xml version="1.0" encoding="…"?>`.
+    /// Empty elements are written as `<a></a>`, as the banks' own samples do.
+    pub fn to_xml(&self, declaration: Option<&str>) -> String {
+        let mut writer = Writer::new(Vec::new());
+        if let Some(enc) = declaration {
+            // Writing into a Vec cannot fail.
+            let _ = writer.write_event(Event::Decl(BytesDecl::new("1.0", Some(enc), None)));
+        }
+        self.write(&mut writer);
+        String::from_utf8(writer.into_inner()).unwrap_or_default()
+    }
+
+    fn write(&self, w: &mut Writer<Vec<u8>>) {
+        let mut start = BytesStart::new(self.name.as_str());
+        for (k, v) in &self.attrs {
+            start.push_attribute((k.as_str(), v.as_str()));
+        }
+        let _ = w.write_event(Event::Start(start));
+        for child in &self.children {
+            match child {
+                Node::Element(e) => e.write(w),
+                Node::Text(t) => {
+                    let _ = w.write_event(Event::Text(BytesText::new(t)));
+                }
+            }
+        }
+        let _ = w.write_event(Event::End(BytesEnd::new(self.name.as_str())));
+    }
+
+    /// The name without its namespace prefix.
+    pub fn local_name(&self) -> &str {
+        self.name.rsplit(':').next().unwrap_or(&self.name)
+    }
+
+    pub fn elements(&self) -> impl Iterator<Item = &Element> {
+        self.children.iter().filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            Node::Text(_) => None,
+        })
+    }
+
+    /// The first descendant along a `/`-separated path of local names (`Transaction/Response/Code`).
+    pub fn find(&self, path: &str) -> Option<&Element> {
+        path.split('/').try_fold(self, |el, part| el.elements().find(|c| c.local_name() == part))
+    }
+
+    /// The first element with this local name anywhere below (depth-first).
+    pub fn find_deep(&self, name: &str) -> Option<&Element> {
+        self.elements().find_map(|c| if c.local_name() == name { Some(c) } else { c.find_deep(name) })
+    }
+
+    /// The text directly inside this element (its text children joined), trimmed.
+    pub fn inner_text(&self) -> String {
+        let mut s = String::new();
+        for c in &self.children {
+            if let Node::Text(t) = c {
+                s.push_str(t);
+            }
+        }
+        s.trim().to_string()
+    }
+
+    /// Text at `path`, `None` when the element is absent.
+    pub fn text_at(&self, path: &str) -> Option<String> {
+        self.find(path).map(Element::inner_text)
+    }
+
+    /// Parses a document and returns its root element.
+    pub fn parse(text: &str) -> Result<Element, String> {
+        let mut reader = Reader::from_str(text);
+        let mut stack: Vec<Element> = Vec::new();
+        let mut root: Option<Element> = None;
+        let mut count = 0usize;
+        loop {
+            let event =
+                reader.read_event().map_err(|e| format!("XML error at byte {}: {e}", reader.buffer_position()))?;
+            match event {
+                Event::Start(_) | Event::Empty(_) if root.is_some() => {
+                    return Err("content after the root element".into());
+                }
+                Event::Start(s) => {
+                    count += 1;
+                    if stack.len() >= MAX_DEPTH || count > MAX_ELEMENTS {
+                        return Err("XML too deep or too large".into());
+                    }
+                    stack.push(element_from(&s)?);
+                }
+                Event::Empty(s) => {
+                    count += 1;
+                    let el = element_from(&s)?;
+                    match stack.last_mut() {
+                        Some(parent) => parent.children.push(Node::Element(el)),
+                        None => root = Some(el),
+                    }
+                }
+                Event::End(_) => {
+                    let el = stack.pop().ok_or("unbalanced end tag")?;
+                    match stack.last_mut() {
+                        Some(parent) => parent.children.push(Node::Element(el)),
+                        None => root = Some(el),
+                    }
+                }
+                Event::Text(t) => {
+                    let text = t.decode().map_err(|e| format!("XML text: {e}"))?;
+                    push_text(&mut stack, &text);
+                }
+                Event::CData(c) => {
+                    let text = c.decode().map_err(|e| format!("XML CDATA: {e}"))?;
+                    push_text(&mut stack, &text);
+                }
+                Event::GeneralRef(r) => {
+                    let resolved = match r.resolve_char_ref().map_err(|e| format!("XML reference: {e}"))? {
+                        Some(c) => c.to_string(),
+                        None => {
+                            let name = r.decode().map_err(|e| format!("XML reference: {e}"))?;
+                            quick_xml::escape::resolve_predefined_entity(&name)
+                                .ok_or_else(|| format!("unknown XML entity &{name};"))?
+                                .to_string()
+                        }
+                    };
+                    push_text(&mut stack, &resolved);
+                }
+                Event::Eof => break,
+                Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => {}
+            }
+        }
+        if !stack.is_empty() {
+            return Err("truncated XML: unclosed elements".into());
+        }
+        root.ok_or_else(|| "no XML root element".into())
+    }
+}
+
+fn element_from(s: &BytesStart) -> Result<Element, String> {
+    let name = String::from_utf8(s.name().as_ref().to_vec()).map_err(|_| "element name is not UTF-8")?;
+    let mut el = Element::new(name);
+    for attr in s.attributes() {
+        let attr = attr.map_err(|e| format!("XML attribute: {e}"))?;
+        let key = String::from_utf8(attr.key.as_ref().to_vec()).map_err(|_| "attribute name is not UTF-8")?;
+        let value = attr.unescape_value().map_err(|e| format!("XML attribute value: {e}"))?;
+        el.attrs.push((key, value.into_owned()));
+    }
+    Ok(el)
+}
+
+fn push_text(stack: &mut [Element], text: &str) {
+    if let Some(parent) = stack.last_mut() {
+        match parent.children.last_mut() {
+            Some(Node::Text(t)) => t.push_str(text),
+            _ => parent.children.push(Node::Text(text.to_string())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_escaped_values() {
+        let doc = Element::new("CC5Request")
+            .leaf("Name", "a<b>&\"c'")
+            .leaf("Taksit", "")
+            .child(Element::new("Extra").leaf("X", "1"));
+        assert_eq!(
+            doc.to_xml(Some("ISO-8859-9")),
+            "<?xml version=\"1.0\" encoding=\"ISO-8859-9\"?><CC5Request><Name>a&lt;b&gt;&amp;&quot;c&apos;</Name><Taksit></Taksit><Extra><X>1</X></Extra></CC5Request>"
+        );
+    }
+
+    #[test]
+    fn reads_back_with_entities_cdata_and_namespaces() {
+        let xml = "<?xml version=\"1.0\"?><soap:Envelope xmlns:soap=\"x\"><soap:Body><R a=\"1&amp;2\"><Msg>A &amp; B &#x130;<![CDATA[<raw>]]></Msg><E/></R></soap:Body></soap:Envelope>";
+        let root = Element::parse(xml).unwrap();
+        assert_eq!(root.local_name(), "Envelope");
+        assert_eq!(root.text_at("Body/R/Msg").unwrap(), "A & B İ<raw>");
+        assert_eq!(root.find("Body/R").unwrap().attrs[0].1, "1&2");
+        assert_eq!(root.text_at("Body/R/E").unwrap(), "");
+        assert!(root.text_at("Body/R/Missing").is_none());
+        assert_eq!(root.find_deep("Msg").unwrap().local_name(), "Msg");
+    }
+
+    #[test]
+    fn round_trip() {
+        let doc = Element::new("A").leaf("B", "x & y < z").leaf("C", "Ğüşİöç");
+        let back = Element::parse(&doc.to_xml(Some("UTF-8"))).unwrap();
+        assert_eq!(back.text_at("B").unwrap(), "x & y < z");
+        assert_eq!(back.text_at("C").unwrap(), "Ğüşİöç");
+    }
+
+    #[test]
+    fn rejects_garbage_and_truncation() {
+        for bad in ["", "garbage", "<a><b></a>", "<a><b>", "<a>&foo;</a>", "<a></a><b></b>", "<a>&#0;</a>"] {
+            assert!(Element::parse(bad).is_err(), "{bad:?}");
+        }
+        let deep = "<a>".repeat(100) + &"</a>".repeat(100);
+        assert!(Element::parse(&deep).is_err());
+    }
+}
