@@ -12,7 +12,7 @@ export interface RequestBase {
   /** Language of error and problem messages; default `"en"`. */
   lang?: Lang | null;
   /**
-   * Hex string, 32–128 characters, for ops that need randomness. When it is absent or null this
+   * Hex string, 32–256 characters, for ops that need randomness. When it is absent or null this
    * package fills in 128 random hex characters (Web Crypto) before the core sees the request.
    */
   nonce?: string | null;
@@ -59,12 +59,12 @@ export interface Ops {
   'card.inspect': [InspectCardRequest, InspectCardResult];
   'installments.quote': [GenericRequest, JsonObject];
   'installments.table': [GenericRequest, JsonObject];
-  'gateways.list': [GenericRequest, JsonObject];
-  'payment.prepare': [GenericRequest, JsonObject];
-  'callback.verify': [GenericRequest, JsonObject];
-  'api.request': [GenericRequest, JsonObject];
-  'api.parse': [GenericRequest, JsonObject];
-  'signature.compute': [GenericRequest, JsonObject];
+  'gateways.list': [ListGatewaysRequest, ListGatewaysResult];
+  'payment.prepare': [PreparePaymentRequest, Step];
+  'callback.verify': [VerifyCallbackRequest, VerifyCallbackResult];
+  'api.request': [ApiRequestRequest, ApiRequestResult];
+  'api.parse': [ApiParseRequest, ApiParseResult];
+  'signature.compute': [ComputeSignatureRequest, ComputeSignatureResult];
 }
 
 /** Runs one request object and returns its `result`; throws the error answer as {@link SanalposError}. */
@@ -87,6 +87,10 @@ export interface VersionResult {
   ops: string[];
   /** Supported currency alpha codes. */
   currencies: string[];
+  /** Gateway (family) ids. */
+  gateways: string[];
+  /** Payment model ids. */
+  models: Model[];
   /** The built-in BIN table: `source` (`"banks-db@0.12.0"`), `license`, number of `rows`. */
   bin_table: { source: string; license: string; rows: number };
 }
@@ -206,30 +210,281 @@ export declare const quoteInstallments: Shortcut<'installments.quote'>;
 /** The family × count matrix for a product-page installment table. */
 export declare const installmentTable: Shortcut<'installments.table'>;
 
-// ─── gateways.list (not in the core yet) ─────────────────────────────────────────────────────────
+// ─── Bank gateways: shared types ─────────────────────────────────────────────────────────────────
 
-/** Gateway ids, models, endpoints (test/live), credential fields with labels. */
-export declare const listGateways: Shortcut<'gateways.list'>;
+/** How the 3D (or non-3D) payment runs; see core/API.md, Bank gateways. */
+export type Model = '3d' | '3d_pay' | '3d_host' | '3d_pay_hosting' | 'regular';
 
-// ─── payment.prepare (not in the core yet) ───────────────────────────────────────────────────────
+/** Where the card is typed: at the bank, added by the browser, or sent through the server. */
+export type CardEntry = 'bank_page' | 'browser' | 'server';
 
-/** The signed 3D form (or signed API request for non-3D) for an order. */
+export type Operation = 'provision' | 'sale' | 'preauth' | 'capture' | 'refund' | 'cancel' | 'status';
+
+/** The merchant account every bank op carries. */
+export interface AccountFields extends RequestBase {
+  /** A bank preset id (`"isbank"`) or a family id (`"nestpay"`). */
+  gateway: string;
+  /** Picks the endpoints; no default, so live is never reached by accident. */
+  environment: 'test' | 'live';
+  /** The family's credential fields (see `listGateways`); an unknown key is an error. */
+  credentials: { [id: string]: string | null };
+  /** Endpoint id → URL, overriding the preset (https, or http to 127.0.0.1/localhost). */
+  endpoints?: { [id: string]: string } | null;
+  /** ISO-8601 with an offset, for protocols that sign a time. */
+  now?: string | null;
+}
+
+export interface OrderInput {
+  /** Letters, digits, `-`, `_`; fresh per attempt. */
+  id: string;
+  /** Decimal string in the currency's major unit: `"1250.50"`. */
+  amount: string;
+  /** ISO 4217 alpha or numeric; default `TRY`. */
+  currency?: string | null;
+  /** 1–18; default 1 (single payment). */
+  installments?: number | null;
+  tx_type?: 'sale' | 'preauth' | null;
+}
+
+/** A card for the server-side models; checked strictly, never echoed. */
+export interface PaymentCard extends CardInput {
+  cvv: string;
+  holder?: string | null;
+}
+
+export interface Customer {
+  ip?: string | null;
+  email?: string | null;
+  name?: string | null;
+}
+
+export interface NameValue {
+  name: string;
+  value: string;
+}
+
+/** Render `fields` in order as hidden inputs of an auto-submitting form. */
+export interface FormStep {
+  type: 'form';
+  form: {
+    action: string;
+    method: string;
+    fields: NameValue[];
+    /** Names whose values hold card data or secrets: never log them. */
+    sensitive: string[];
+    card_entry: CardEntry;
+    /** For `card_entry` `browser`: the names under which the browser adds the card. */
+    card_fields: {
+      number: string;
+      expiry_month: string;
+      expiry_year: string;
+      year_digits: 2 | 4;
+      cvv: string;
+      holder: string | null;
+    } | null;
+  };
+}
+
+/** Send exactly the bytes of `body_base64` with these headers, then pass the answer to `apiParse`. */
+export interface HttpCall {
+  method: string;
+  url: string;
+  headers: NameValue[];
+  body_base64: string;
+  /** The body with card data and secrets masked: log this, never the body. */
+  log_body: string;
+  /** Hand it back unchanged to `apiParse`. */
+  context: JsonObject;
+}
+
+export interface HttpStep {
+  type: 'http';
+  http: HttpCall;
+}
+
+/** What the host does next. */
+export type Step = FormStep | HttpStep;
+
+export interface BankStatus {
+  /** The bank's result code (`ProcReturnCode`, …). */
+  code: string;
+  message: string;
+  md_status: string | null;
+  error_code: string;
+}
+
+export type Outcome = 'approved' | 'declined' | '3ds_failed' | '3ds_attempt' | 'needs_provision' | 'needs_status' | 'error';
+
+/** Bank references to keep with the order: `order_id`, `auth_code`, `host_ref`, `transaction_id`, … */
+export type References = { [name: string]: string };
+
+// ─── gateways.list ───────────────────────────────────────────────────────────────────────────────
+
+export type ListGatewaysRequest = RequestBase;
+
+export interface Endpoint {
+  id: string;
+  /** `""` when unknown. */
+  test: string;
+  live: string;
+}
+
+export interface GatewayInfo {
+  id: string;
+  name: string;
+  models: { id: Model; card_entry: CardEntry }[];
+  operations: Operation[];
+  credentials: {
+    id: string;
+    /** In the request's `lang`. */
+    label: string;
+    label_en: string;
+    label_tr: string;
+    secret: boolean;
+    required: boolean;
+    /** Non-empty: a select whose first entry is the default. */
+    choices: string[];
+  }[];
+  endpoints: Endpoint[];
+  presets: { id: string; name: string; note: string; endpoints: Endpoint[] }[];
+  signature_kinds: { id: string; inputs: string; formula: string }[];
+  max_order_id: number;
+}
+
+export interface ListGatewaysResult {
+  gateways: GatewayInfo[];
+}
+
+/** Families, bank presets, models, credentials, endpoints, signature kinds. */
+export declare const listGateways: ((request?: ListGatewaysRequest) => ListGatewaysResult) & { readonly op: 'gateways.list' };
+
+// ─── payment.prepare ─────────────────────────────────────────────────────────────────────────────
+
+export interface PreparePaymentRequest extends AccountFields {
+  model: Model;
+  order: OrderInput;
+  /** When the model's `card_entry` is `server`. */
+  card?: PaymentCard | null;
+  /** `YYYY-MM-DD`: also rejects an expired card. */
+  today?: string | null;
+  /** For 3D models: where the bank sends the shopper back. */
+  urls?: { ok: string; fail: string } | null;
+  customer?: Customer | null;
+}
+
+/** The signed 3D form, or the signed request of a non-3D sale. */
 export declare const preparePayment: Shortcut<'payment.prepare'>;
 
-// ─── callback.verify (not in the core yet) ───────────────────────────────────────────────────────
+// ─── callback.verify ─────────────────────────────────────────────────────────────────────────────
 
-/** Authenticate and interpret a bank callback (raw POST map) against the expected order. */
+export interface VerifyCallbackRequest extends AccountFields {
+  /** The model the payment was prepared with, from the shop's records. */
+  model: Model;
+  /** The callback's fields, original key case, values unmodified; or give `post_body`. */
+  post?: { [name: string]: string } | null;
+  /** The raw `application/x-www-form-urlencoded` body, byte-exact. */
+  post_body?: string | null;
+  expected: {
+    order_id: string;
+    amount: string;
+    currency?: string | null;
+    installments?: number | null;
+    tx_type?: 'sale' | 'preauth' | null;
+  };
+  options?: { accept_half_secure?: boolean | null } | null;
+  customer?: Customer | null;
+}
+
+export interface VerifyCallbackResult {
+  /** True only when the signature was verified. */
+  authentic: boolean;
+  signature: 'verified' | 'missing' | 'mismatch' | 'not_signed';
+  /** Mark the order paid only on `approved`. */
+  outcome: Outcome;
+  /** Why, when not approved. */
+  reason: ErrorInfo | null;
+  bank: BankStatus;
+  references: References;
+  masked_pan: string | null;
+  /** For `needs_provision`: the provision request. */
+  next: Step | null;
+}
+
+/** Authenticate and interpret a bank callback against the expected order. */
 export declare const verifyCallback: Shortcut<'callback.verify'>;
 
-// ─── api.request / api.parse (not in the core yet) ───────────────────────────────────────────────
+// ─── api.request ─────────────────────────────────────────────────────────────────────────────────
 
-/** Build a signed server-to-server request (pay, preauth, capture, refund, cancel, status). */
+export interface ApiRequestRequest extends AccountFields {
+  operation: Operation;
+  /** For `capture` and `refund`, the amount to capture or refund. */
+  order: OrderInput;
+  /** For `sale` and `preauth`. */
+  card?: PaymentCard | null;
+  /** For `provision`: the verified 3D callback. */
+  post?: { [name: string]: string } | null;
+  post_body?: string | null;
+  /** Per family, e.g. `host_ref`. */
+  references?: References | null;
+  customer?: Customer | null;
+}
+
+export interface ApiRequestResult {
+  http: HttpCall;
+}
+
+/** A signed server-to-server request: provision, sale, pre-auth, capture, refund, cancel, status. */
 export declare const apiRequest: Shortcut<'api.request'>;
 
-/** Parse a bank's answer to a server-to-server request. */
+// ─── api.parse ───────────────────────────────────────────────────────────────────────────────────
+
+export interface ApiParseRequest extends AccountFields {
+  /** The `context` of the request, unchanged. */
+  context: JsonObject;
+  response: {
+    status: number;
+    headers?: { [name: string]: string } | null;
+    /** The answer as text; or its exact bytes as `body_base64`. */
+    body?: string | null;
+    body_base64?: string | null;
+  };
+}
+
+export interface ApiParseResult {
+  outcome: Outcome;
+  bank: BankStatus;
+  references: References;
+  /** Status queries only. Amounts are decimal strings. */
+  order_status: {
+    state: 'paid' | 'pending' | 'cancelled' | 'refunded' | 'partially_refunded' | 'declined' | 'unknown';
+    amount: string | null;
+    captured: string | null;
+    refunded: string | null;
+  } | null;
+  next: Step | null;
+}
+
+/** The bank's answer to a request or step, normalised. */
 export declare const apiParse: Shortcut<'api.parse'>;
 
-// ─── signature.compute (not in the core yet) ─────────────────────────────────────────────────────
+// ─── signature.compute ───────────────────────────────────────────────────────────────────────────
 
-/** Compute any gateway hash/MAC from given fields: the "hash mismatch" debugger. */
+export interface ComputeSignatureRequest extends RequestBase {
+  /** A kind from `listGateways()` (`"nestpay_v3"`), or `"plain_digest"`. */
+  kind: string;
+  /** The kind's inputs; field maps take strings, numbers and null as PHP string-casts them. */
+  inputs: JsonObject;
+}
+
+export interface ComputeSignatureResult {
+  kind: string;
+  /** Null for `plain_digest`. */
+  gateway: string | null;
+  /** The signature. */
+  value: string;
+  /** The exact text that was hashed, with the secret replaced by `***`. */
+  input_masked: string;
+}
+
+/** Any hash/MAC a family uses, from raw inputs: the "hash mismatch" debugger. */
 export declare const computeSignature: Shortcut<'signature.compute'>;
