@@ -1,6 +1,6 @@
 // Types of the `sanalpos` package: the core's JSON command API (core/API.md in the repository) for
-// JavaScript callers. One section per op, in the order of core/API.md; an op that is not in the core
-// yet has a generic request and result until its section is written here.
+// JavaScript callers. One section per op; a new op adds its section here, its entry to `Ops` and its
+// shortcut to api.mjs.
 
 // ─── Envelope and conventions ────────────────────────────────────────────────────────────────────
 
@@ -31,11 +31,8 @@ export interface ErrorInfo {
 /** The core's answer envelope, as `handle` returns it in JSON text. */
 export type Answer<Result> = { ok: true; result: Result } | { ok: false; error: ErrorInfo };
 
-/** A JSON object whose fields this file does not describe yet. */
+/** A JSON object whose fields are not described here (opaque or free-form). */
 export type JsonObject = { [field: string]: unknown };
-
-/** An op whose section of this file is not written yet: any fields in, a JSON object out. */
-export type GenericRequest = RequestBase & JsonObject;
 
 /** An error answer of the core, thrown by `call` and by every shortcut. */
 export declare class SanalposError extends Error {
@@ -57,8 +54,8 @@ export declare function handle(request: string): string;
 export interface Ops {
   'version': [VersionRequest, VersionResult];
   'card.inspect': [InspectCardRequest, InspectCardResult];
-  'installments.quote': [GenericRequest, JsonObject];
-  'installments.table': [GenericRequest, JsonObject];
+  'installments.quote': [QuoteInstallmentsRequest, QuoteInstallmentsResult];
+  'installments.table': [InstallmentTableRequest, InstallmentTableResult];
   'gateways.list': [ListGatewaysRequest, ListGatewaysResult];
   'payment.prepare': [PreparePaymentRequest, Step];
   'callback.verify': [VerifyCallbackRequest, VerifyCallbackResult];
@@ -200,12 +197,152 @@ export interface InspectCardResult {
 /** Normalise and check a (possibly half-typed) card: brand, issuer, family. Never echoes the number. */
 export declare const inspectCard: Shortcut<'card.inspect'>;
 
-// ─── installments.quote (not in the core yet) ────────────────────────────────────────────────────
+// ─── installments.quote ──────────────────────────────────────────────────────────────────────────
 
-/** Installment options for an amount, currency and card/family under a rate plan. */
+export type PricingMode = 'absorb' | 'markup' | 'grossup';
+
+/** One rate plan of the shop: for a card family, or `"default"` for every other card. */
+export interface RatePlan {
+  /** A family id or alias, or `"default"`. */
+  family: string;
+  mode: PricingMode;
+  /** The shop's id for the virtual POS these cards go to; echoed in `plan.pos`. */
+  pos?: string | null;
+  min_installment_amount?: string | null;
+  /** A count that is not listed is not offered, count 1 included. */
+  rates: {
+    /** 1–18. */
+    count: number;
+    /** Decimal percent, e.g. `"2.49"`. */
+    rate: string;
+    enabled?: boolean | null;
+    plus_installments?: number | null;
+    deferral_months?: number | null;
+    /** The shop's campaign label. */
+    campaign?: string | null;
+  }[];
+}
+
+/** A cart line: a category id of core/API.md and the item's own price. */
+export interface CartLine {
+  category: string;
+  price?: string | null;
+}
+
+/** Replacements for legal values whose sources are uncertain. */
+export interface LimitOverrides {
+  personal_max?: number | null;
+  commercial_max?: number | null;
+  categories?: { [category: string]: { max: number; above?: string; max_above?: number } } | null;
+}
+
+/** Fields `installments.quote` and `installments.table` share. */
+export interface InstallmentPricingRequest extends RequestBase {
+  /** The cart total, e.g. `"1000.00"`. */
+  amount: string;
+  currency?: string | null;
+  /** `YYYY-MM-DD`: picks the legal limits in force. */
+  today: string;
+  plans: RatePlan[];
+  cart?: CartLine[] | null;
+  limits?: LimitOverrides | null;
+}
+
+export interface QuoteInstallmentsRequest extends InstallmentPricingRequest {
+  /** The PAN or at least its first 6 digits; only the BIN is used, never echoed. */
+  card?: { number: string } | null;
+  issuer?: IssuerOverride | null;
+  /** Shorthand for `issuer.family`. */
+  family?: string | null;
+}
+
+export type CardClass = 'personal_credit' | 'commercial_credit' | 'debit' | 'prepaid' | 'foreign';
+
+/** An English and a Turkish text. */
+export interface Texts {
+  en: string;
+  tr: string;
+}
+
+export interface InstallmentOption {
+  /** 1–18; 1 is single payment (peşin). */
+  count: number;
+  rate: string;
+  /** What the customer pays and the bank is sent. */
+  total: string;
+  total_minor: number;
+  /** Every installment but the first. */
+  per_installment: string;
+  per_installment_minor: number;
+  /** `per_installment` plus the remainder. */
+  first_installment: string;
+  first_installment_minor: number;
+  commission: string;
+  commission_minor: number;
+  /** Absorb only. */
+  merchant_net: string | null;
+  merchant_net_minor: number | null;
+  labels: Texts;
+  campaign: { plus_installments: number; deferral_months: number; name: string | null; labels: Texts | null } | null;
+}
+
+/** A count that is not offered, and the reason code (its text is in `reasons`). */
+export interface RemovedCount {
+  count: number;
+  reason: string;
+}
+
+export interface PlanUsed {
+  family: string;
+  pos: string | null;
+  mode: PricingMode;
+}
+
+export interface QuoteInstallmentsResult {
+  amount: string;
+  amount_minor: number;
+  currency: string;
+  issuer: CardIssuer;
+  card_class: CardClass;
+  /** Facts assumed for `card_class`: `country`, `card_type`, `commercial`. */
+  assumed: string[];
+  plan: PlanUsed | null;
+  max_count: number;
+  /** The offered counts, ascending. */
+  options: InstallmentOption[];
+  removed: RemovedCount[];
+  reasons: { [code: string]: Texts };
+}
+
+/** Installment options for an amount, currency and card under the shop's rate plans and the law. */
 export declare const quoteInstallments: Shortcut<'installments.quote'>;
 
-// ─── installments.table (not in the core yet) ────────────────────────────────────────────────────
+// ─── installments.table ──────────────────────────────────────────────────────────────────────────
+
+export interface InstallmentTableRequest extends InstallmentPricingRequest {
+  /** The rows: family ids or aliases, or `"default"`; default: one row per plan. */
+  families?: string[] | null;
+  /** The table for commercial cards. */
+  commercial?: boolean | null;
+}
+
+export interface InstallmentTableResult {
+  amount: string;
+  amount_minor: number;
+  currency: string;
+  card_class: 'personal_credit' | 'commercial_credit';
+  max_count: number;
+  /** The table's columns: every count offered in some row, ascending. */
+  counts: number[];
+  rows: {
+    family: string;
+    name: Texts;
+    plan: PlanUsed | null;
+    options: InstallmentOption[];
+    removed: RemovedCount[];
+  }[];
+  reasons: { [code: string]: Texts };
+}
 
 /** The family × count matrix for a product-page installment table. */
 export declare const installmentTable: Shortcut<'installments.table'>;

@@ -103,19 +103,23 @@ test('in headless Chromium, a page imports the package as an ES module without a
 
 test('the TypeScript declarations type-check the examples and a typed use', () => {
   writeFileSync(join(dir, 'typed.mts'), `
-    import { inspectCard, call, version, quoteInstallments, SanalposError, type InspectCardResult } from 'sanalpos';
+    import { inspectCard, call, version, quoteInstallments, preparePayment, SanalposError, type InspectCardResult } from 'sanalpos';
     const result: InspectCardResult = inspectCard({ card: { number: '4546' }, lang: 'tr' });
     const family: string | null = result.issuer.family;
     const api: number = call({ op: 'version' }).api;
     const ops: string[] = version().ops;
-    const quote: { [field: string]: unknown } = quoteInstallments({ amount: '100.00' });
+    const total: string | undefined = quoteInstallments({ amount: '100.00', today: '2026-11-27', plans: [] }).options[0]?.total;
+    const step = preparePayment({ gateway: 'isbank', environment: 'test', credentials: {}, model: '3d', order: { id: 'A', amount: '1' } });
+    const action: string = step.type === 'form' ? step.form.action : step.http.url;
     // @ts-expect-error the card number is required
     inspectCard({ card: {} });
     // @ts-expect-error lang is en or tr
     inspectCard({ card: { number: '4546' }, lang: 'de' });
+    // @ts-expect-error the legal limits in force depend on today
+    quoteInstallments({ amount: '100.00', plans: [] });
     const error = new SanalposError({ code: 'card.luhn', message: 'm', field: 'card.number' });
     const code: string = error.code;
-    export { family, api, ops, quote, code };
+    export { family, api, ops, total, action, code };
   `);
   // Node 18's types: an example that needs a newer Node fails here.
   const args = ['--noEmit', '--strict', '--allowJs', '--checkJs', '--target', 'es2022', '--module', 'nodenext',
