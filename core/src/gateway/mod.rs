@@ -15,6 +15,7 @@ pub mod natsort;
 pub mod text;
 pub mod xml;
 
+mod akbank;
 mod nestpay;
 
 use crate::api::Input;
@@ -27,7 +28,7 @@ use std::collections::BTreeMap;
 pub use text::RawPost;
 
 /// Every family, in the order `gateways.list` shows them.
-pub static GATEWAYS: &[&dyn Gateway] = &[&nestpay::NestPay];
+pub static GATEWAYS: &[&dyn Gateway] = &[&nestpay::NestPay, &akbank::Akbank];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -358,9 +359,27 @@ pub struct PaymentRequest<'a> {
     pub now: Option<DateTime>,
 }
 
-impl PaymentRequest<'_> {
+impl<'a> PaymentRequest<'a> {
     pub fn nonce(&self, len: usize) -> Result<String> {
         nonce_prefix(self.nonce, len)
+    }
+
+    /// For `regular`: this payment as a server-to-server sale (or pre-authorisation) request.
+    pub fn api_request(&self) -> ApiRequest<'a> {
+        ApiRequest {
+            account: self.account,
+            operation: match self.order.tx_type {
+                TxType::Sale => Operation::Sale,
+                TxType::PreAuth => Operation::PreAuth,
+            },
+            order: self.order.clone(),
+            references: BTreeMap::new(),
+            card: self.card.clone(),
+            customer: self.customer.clone(),
+            post: None,
+            nonce: self.nonce,
+            now: self.now,
+        }
     }
 }
 
@@ -370,6 +389,11 @@ pub fn nonce_prefix(nonce: Option<&str>, len: usize) -> Result<String> {
     n.get(..len).filter(|p| p.bytes().all(|b| b.is_ascii_hexdigit())).map(str::to_string).ok_or_else(|| {
         Error::new(Code::RequestInvalidValue).at("nonce").detail(format!("at least {len} hex characters"))
     })
+}
+
+/// The caller's `now`, for protocols that sign a timestamp.
+pub fn require_now(now: Option<DateTime>) -> Result<DateTime> {
+    now.ok_or_else(|| Error::new(Code::RequestMissingField).at("now"))
 }
 
 /// What the host does next.
@@ -441,6 +465,27 @@ impl HttpCall {
             context,
         }
     }
+
+    /// A JSON POST: `body` is serialised once, and any signature must cover exactly these bytes
+    /// (keys in sorted order: the core's serde_json keeps no insertion order).
+    pub fn json(url: String, body: &Value, sensitive: &[&str], context: Map<String, Value>) -> HttpCall {
+        HttpCall::new(url, "application/json", body.to_string().into_bytes(), sensitive, context)
+    }
+
+    /// Adds a request header (e.g. a signature over the body).
+    pub fn header(mut self, name: &str, value: String) -> HttpCall {
+        self.headers.push((name.into(), value));
+        self
+    }
+}
+
+/// A JSON object from name–value pairs, for request bodies (compiles smaller than `json!`).
+pub fn json_object(pairs: Vec<(&str, Value)>) -> Value {
+    let mut map = Map::new();
+    for (name, value) in pairs {
+        map.insert(name.to_string(), value);
+    }
+    Value::Object(map)
 }
 
 /// A masked copy of a sensitive value for logs: card numbers keep first 6 and last 4.
@@ -471,6 +516,29 @@ pub struct CallbackRequest<'a> {
     pub customer: Customer,
     pub nonce: Option<&'a str>,
     pub now: Option<DateTime>,
+}
+
+impl<'a> CallbackRequest<'a> {
+    /// The server-to-server request that continues this callback (`provision`, `status`) for the
+    /// expected order.
+    pub fn follow_up(&self, operation: Operation) -> ApiRequest<'a> {
+        ApiRequest {
+            account: self.account,
+            operation,
+            order: Order {
+                id: self.expected.id.clone(),
+                amount: self.expected.amount,
+                installments: self.expected.installments.unwrap_or(1),
+                tx_type: self.tx_type,
+            },
+            references: BTreeMap::new(),
+            card: None,
+            customer: self.customer.clone(),
+            post: Some(self.post.clone()),
+            nonce: self.nonce,
+            now: self.now,
+        }
+    }
 }
 
 /// Whether a bank message's signature checked out.
