@@ -1,0 +1,288 @@
+<?php
+/**
+ * The demo shop, for PHP's built-in server:
+ *   SANALPOS_BANK_SIM=http://127.0.0.1:PORT PHP_CLI_SERVER_WORKERS=4 php -S 127.0.0.1:8080 tests/demo-shop/router.php
+ *
+ * Every payment step goes through the plugin's PaymentFlow (plugin-php/src/Flow); this file only
+ * routes requests to it and renders pages. The checkout's card form runs the core in the browser
+ * (the npm package's browser build, served from wasm/js).
+ */
+
+declare(strict_types=1);
+
+use Sanalpos\Demo\Pages;
+use Sanalpos\Demo\Shop;
+use Sanalpos\Flow\PaymentException;
+
+const REPO = __DIR__ . '/../..';
+
+require REPO . '/plugin-php/src/autoload.php';
+spl_autoload_register(
+	static function ( string $class ): void {
+		if ( str_starts_with( $class, 'Sanalpos\\Demo\\' ) ) {
+			require __DIR__ . '/src/' . substr( $class, 14 ) . '.php';
+		}
+	}
+);
+
+ini_set( 'display_errors', '0' );
+$path   = (string) parse_url( $_SERVER['REQUEST_URI'] ?? '/', PHP_URL_PATH );
+$method = $_SERVER['REQUEST_METHOD'] ?? 'GET';
+
+// Static files: the shop's assets, the npm package's browser build (entry, glue, .wasm) and the
+// plugin's card form script.
+$static = array(
+	'/assets/'        => array( __DIR__ . '/assets/', null ),
+	'/sanalpos/'      => array( REPO . '/wasm/js/', array( 'browser.mjs', 'api.mjs', 'gen/sanalpos.mjs', 'gen/sanalpos_bg.wasm' ) ),
+	'/plugin-assets/' => array( REPO . '/plugin-php/assets/js/', array( 'card-form.js' ) ),
+);
+foreach ( $static as $prefix => [ $dir, $only ] ) {
+	if ( str_starts_with( $path, $prefix ) ) {
+		$relative = substr( $path, strlen( $prefix ) );
+		serve_file( $dir, null === $only || in_array( $relative, $only, true ) ? $relative : '' );
+		return true;
+	}
+}
+
+$shop = Shop::fromEnvironment();
+try {
+	route( $shop, $method, $path );
+} catch ( \Throwable $e ) {
+	error_log( 'demo shop: ' . $e->getMessage() );
+	page( 500, 'Error', Pages::error( 'The shop could not answer: ' . $e->getMessage() ), $shop );
+}
+return true;
+
+function route( Shop $shop, string $method, string $path ): void {
+	$orders = $shop->orders();
+	if ( 'GET' === $method && '/health' === $path ) {
+		header( 'Content-Type: text/plain' );
+		echo 'ok ' . $shop->core()->engine()->name();
+		return;
+	}
+	if ( 'GET' === $method && '/' === $path ) {
+		page( 200, 'Products', Pages::products( script_config( $shop ) ), $shop, '<script type="module" src="/assets/shop.js"></script>' );
+		return;
+	}
+	if ( '/checkout' === $path ) {
+		'POST' === $method ? place_order( $shop ) : show_checkout( $shop );
+		return;
+	}
+	if ( 'POST' === $method && '/return' === $path ) {
+		bank_return( $shop );
+		return;
+	}
+	if ( 'GET' === $method && preg_match( '#^/order/(\d+)$#', $path, $m ) ) {
+		$o = $orders->row( $m[1] );
+		if ( null === $o ) {
+			page( 404, 'Not found', Pages::error( 'No such order.' ), $shop );
+			return;
+		}
+		page( 200, 'Order ' . $m[1], Pages::order( $o, $orders->attempts( $m[1] ), $orders->notes( $m[1] ) ), $shop );
+		return;
+	}
+	if ( 'GET' === $method && '/orders' === $path ) {
+		page( 200, 'Orders', Pages::orders( $orders->all(), (string) ( $_GET['message'] ?? '' ) ), $shop );
+		return;
+	}
+	if ( 'POST' === $method && preg_match( '#^/orders/(\d+)/(refund|capture|status)$#', $path, $m ) ) {
+		after_sale( $shop, $m[1], $m[2] );
+		return;
+	}
+	page( 404, 'Not found', Pages::error( 'No such page.' ), $shop );
+}
+
+/** The checkout page for a product. */
+function show_checkout( Shop $shop ): void {
+	$id = (string) ( $_GET['product'] ?? '' );
+	if ( ! isset( Shop::PRODUCTS[ $id ] ) ) {
+		page( 404, 'Not found', Pages::error( 'No such product.' ), $shop );
+		return;
+	}
+	$p      = Shop::PRODUCTS[ $id ];
+	$config = script_config( $shop ) + array(
+		'amount'         => $p['price'],
+		'cart'           => array(
+			array(
+				'category' => $p['category'],
+				'price'    => $p['price'],
+			),
+		),
+		'bins'           => new \stdClass(),
+		'limits'         => new \stdClass(),
+		'cardEntry'      => $shop->cardEntry(),
+		'defaultAccount' => (string) array_key_first( $shop->accounts() ),
+		'fields'         => array(
+			'number'       => 'card[number]',
+			'holder'       => 'card[holder]',
+			'expiry'       => 'card[expiry]',
+			'cvv'          => 'card[cvv]',
+			'installments' => 'installments',
+			'bin'          => 'bin',
+		),
+		'i18n'           => array(
+			'coreFailed'  => 'The card check could not load; the shop checks your card when you pay.',
+			'cardMissing' => 'Enter your card number.',
+			'failed'      => 'The payment could not be started.',
+			'redirect'    => 'Taking you to your bank…',
+		),
+	);
+	page( 200, 'Checkout', Pages::checkout( $id, $shop->accounts(), $config ), $shop );
+}
+
+/**
+ * `POST /checkout`: creates the order and starts paying it through the flow; answers JSON with
+ * the bank's signed form (the page posts it to the bank, adding the card where the bank's
+ * signature leaves it to the browser).
+ */
+function place_order( Shop $shop ): void {
+	$product = (string) ( $_POST['product'] ?? '' );
+	$bank    = (string) ( $_POST['bank'] ?? '' );
+	if ( ! isset( Shop::PRODUCTS[ $product ] ) || ! isset( $shop->accounts()[ $bank ] ) ) {
+		json( 400, array( 'result' => 'failure', 'message' => 'Choose a product and a bank.' ) );
+		return;
+	}
+	$orders  = $shop->orders();
+	$txType  = isset( $_POST['preauth'] ) ? 'preauth' : 'sale';
+	$orderId = $orders->create(
+		Shop::PRODUCTS[ $product ] + array( 'currency' => Shop::CURRENCY ),
+		$bank,
+		$txType,
+		trim( (string) ( $_POST['name'] ?? '' ) ),
+		trim( (string) ( $_POST['email'] ?? '' ) ),
+		(string) ( $_SERVER['REMOTE_ADDR'] ?? '' )
+	);
+	$input = array(
+		'installments' => (int) ( $_POST['installments'] ?? 1 ),
+		'lang'         => 'en',
+	);
+	$card = $_POST['card'] ?? null;
+	if ( is_array( $card ) ) {
+		// Only for a POS whose signed form carries the card: in memory for this request, never stored.
+		$input['card'] = array_map( 'strval', array_intersect_key( $card, array_flip( array( 'number', 'holder', 'expiry', 'cvv' ) ) ) );
+	} else {
+		$input['bin'] = (string) ( $_POST['bin'] ?? '' );
+	}
+	$base = 'http://' . ( $_SERVER['HTTP_HOST'] ?? '127.0.0.1' );
+	try {
+		$next = $shop->flow( $bank, $txType )->start( $orderId, $input, static fn( string $token ): string => "$base/return?t=$token" );
+	} catch ( PaymentException $e ) {
+		$orders->addNote( $orderId, 'Payment not started: ' . $e->reason() );
+		json( 200, array( 'result' => 'failure', 'order' => $orderId, 'message' => $e->shopperText() ?? Pages::reason( $e->reason() ) ) );
+		return;
+	}
+	json(
+		200,
+		'form' === $next['type']
+			? array( 'result' => 'success', 'order' => $orderId, 'form' => $next['form'] )
+			: array( 'result' => 'success', 'order' => $orderId, 'redirect' => "/order/$orderId" )
+	);
+}
+
+/**
+ * `POST /return?t=…`: the bank sends the shopper back here (cross-site: no session needed, the
+ * token names the attempt). The flow decides; this only sends the browser on.
+ */
+function bank_return( Shop $shop ): void {
+	$token   = (string) ( $_GET['t'] ?? '' );
+	$orderId = $shop->orders()->findByToken( $token );
+	$bank    = null === $orderId ? '' : (string) ( $shop->orders()->row( $orderId )['bank'] ?? '' );
+	$answer  = $shop->flow( '' === $bank ? (string) array_key_first( $shop->accounts() ) : $bank )
+		->handleCallback( $token, array_filter( $_POST, 'is_string' ), (string) file_get_contents( 'php://input' ) );
+	switch ( $answer['status'] ) {
+		case 'paid':
+		case 'failed':
+		case 'pending':
+			header( 'Location: /order/' . $answer['order_id'], true, 303 );
+			return;
+		case 'busy':
+			page( 503, 'Busy', Pages::error( 'This payment is being processed; reload the page in a moment.' ), $shop );
+			return;
+		default:
+			// Not authentic, or not ours: nothing was changed.
+			page( 400, 'Not accepted', Pages::rejected( (string) ( $answer['reason'] ?? $answer['status'] ), $answer['order_id'] ), $shop );
+	}
+}
+
+/** The orders page's buttons: refund, capture, check status with the bank. */
+function after_sale( Shop $shop, string $orderId, string $action ): void {
+	$o = $shop->orders()->row( $orderId );
+	if ( null === $o ) {
+		page( 404, 'Not found', Pages::error( 'No such order.' ), $shop );
+		return;
+	}
+	$flow = $shop->flow( (string) $o['bank'] );
+	try {
+		switch ( $action ) {
+			case 'refund':
+				$amount = trim( (string) ( $_POST['amount'] ?? '' ) );
+				// A refund of the whole payment, before any other refund, may be a same-day void.
+				$full    = $amount === $o['total'] && '0.00' === $o['refunded'];
+				$result  = $flow->refund( $orderId, $amount, $full, 'Refund from the demo orders page' );
+				$message = "Order $orderId: " . ( 'voided' === $result['status'] ? "payment voided ($amount)." : "refunded $amount." );
+				break;
+			case 'capture':
+				$flow->capture( $orderId );
+				$message = "Order $orderId: captured.";
+				break;
+			default:
+				$result  = $flow->checkStatus( $orderId );
+				$message = "Order $orderId: the bank says " . ( $result['state'] ?? $result['status'] ) . '.';
+		}
+	} catch ( PaymentException $e ) {
+		$message = "Order $orderId: " . Pages::reason( $e->reason() ) . ( null === $e->shopperText() ? '' : ' ' . $e->shopperText() );
+	}
+	header( 'Location: /orders?message=' . rawurlencode( $message ) . '#order-' . $orderId, true, 303 );
+}
+
+/** What every page's scripts need: the core's browser entry, the card form, the plans. */
+function script_config( Shop $shop ): array {
+	$pluginForm = REPO . '/plugin-php/assets/js/card-form.js';
+	return array(
+		'core'     => '/sanalpos/browser.mjs',
+		'cardForm' => is_file( $pluginForm ) ? '/plugin-assets/card-form.js' : '/assets/card-form.js',
+		'currency' => Shop::CURRENCY,
+		'today'    => Shop::today(),
+		'lang'     => 'en',
+		'plans'    => Shop::PLANS,
+	);
+}
+
+function page( int $status, string $title, string $body, Shop $shop, string $scripts = '' ): void {
+	http_response_code( $status );
+	header( 'Content-Type: text/html; charset=UTF-8' );
+	$engine = 'unavailable';
+	try {
+		$engine = $shop->core()->engine()->name();
+	} catch ( \Throwable $e ) {
+		error_log( 'demo shop: ' . $e->getMessage() );
+	}
+	echo Pages::layout( $title, $body, $engine, $scripts );
+}
+
+function json( int $status, array $data ): void {
+	http_response_code( $status );
+	header( 'Content-Type: application/json' );
+	echo json_encode( $data, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_THROW_ON_ERROR );
+}
+
+/** Serves a file below `$dir` with its type; nothing outside it. */
+function serve_file( string $dir, string $relative ): void {
+	$file = realpath( $dir . $relative );
+	$root = realpath( $dir );
+	if ( false === $file || false === $root || ! str_starts_with( $file, $root . '/' ) || ! is_file( $file ) ) {
+		http_response_code( 404 );
+		echo 'Not found';
+		return;
+	}
+	$types = array(
+		'js'   => 'text/javascript',
+		'mjs'  => 'text/javascript',
+		'wasm' => 'application/wasm',
+		'css'  => 'text/css',
+		'json' => 'application/json',
+	);
+	header( 'Content-Type: ' . ( $types[ pathinfo( $file, PATHINFO_EXTENSION ) ] ?? 'application/octet-stream' ) );
+	header( 'Cache-Control: no-cache' );
+	readfile( $file );
+}

@@ -1,0 +1,16 @@
+<?php
+/**
+ * The Clock port on the real clock.
+ */
+
+declare(strict_types=1);
+
+namespace Sanalpos\Demo;
+
+use Sanalpos\Flow\Clock;
+
+final class SystemClock implements Clock {
+	public function now(): \DateTimeImmutable {
+		return new \DateTimeImmutable( 'now' );
+	}
+}

@@ -1,0 +1,268 @@
+// End to end, per bank family: a real Chromium pays through the demo shop's checkout (the
+// plugin's payment flow, the core in the browser and on the server) against the bank simulator,
+// and the simulator's ledger says what the bank booked.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { HTTP_TIMEOUT_SECONDS, Steps, launchBrowser, ledger, minor, startServers } from './harness.mjs';
+
+const CARD = { approve: '4546 7112 3456 7894', bonus: '5400 3600 0000 0003', decline: '4111 1111 1111 1129', timeout: '4129 1111 1111 1111' };
+
+/** Per family: a signed field of the 3D-failed callback and the value that would fake a success. */
+const FAMILIES = {
+  nestpay: { forge: ['mdStatus', '1'] },
+  garanti: { forge: ['mdstatus', '1'] },
+  akbank: { forge: ['responseCode', 'VPS-0000'] },
+};
+
+let servers;
+let browser;
+
+before(async () => {
+  servers = await startServers();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await servers?.stop();
+});
+
+async function newPage(scenario) {
+  const page = await browser.context.newPage();
+  page.on('pageerror', (error) => { throw error; });
+  return { page, steps: new Steps(page, scenario) };
+}
+
+/** Fills the checkout for `family` and pays; returns once the browser is at the bank. */
+async function checkout(page, steps, { family, card, installments = 1, product = 'chair', preauth = false }) {
+  await page.goto(`${servers.shopUrl}/checkout?product=${product}`);
+  await page.waitForSelector('[data-ready="true"]');
+  await page.check(`input[name="bank"][value="${family}"]`);
+  await page.fill('#card-number', card);
+  await page.fill('#card-expiry', '12/30');
+  await page.fill('#card-cvv', '000');
+  if (installments > 1) {
+    await page.selectOption('#installments', String(installments));
+  }
+  if (preauth) {
+    await page.check('#preauth');
+  }
+  assert.equal(await page.locator('#card-errors').innerText(), '');
+  await steps.shot('checkout');
+  await Promise.all([page.waitForURL((url) => url.href.startsWith(servers.simUrl)), page.click('#pay')]);
+  await steps.shot('bank');
+}
+
+/** Answers the ACS page (`confirm` with the one-time code, or `fail`) and waits for the shop. */
+async function acs(page, steps, action = 'confirm') {
+  await page.waitForSelector('#otp');
+  if (action === 'confirm') {
+    await page.fill('#otp', await page.locator('#otp-hint').innerText());
+  }
+  await Promise.all([
+    page.waitForURL((url) => url.href.startsWith(servers.shopUrl)),
+    page.click(action === 'confirm' ? '#acs-submit' : '#acs-fail'),
+  ]);
+  await page.waitForLoadState();
+  await steps.shot('back-at-shop');
+}
+
+/** The order shown on the result page. */
+async function shownOrder(page) {
+  const id = new URL(page.url()).pathname.match(/^\/order\/(\d+)$/)?.[1];
+  assert.ok(id, `on an order page: ${page.url()}`);
+  const bankOrder = (await page.locator('#bank-order-id, #last-bank-order-id').first().innerText()).trim();
+  return {
+    id,
+    bankOrder,
+    status: await page.locator('#order-status').innerText(),
+    total: await page.locator('#order-total').getAttribute('data-amount'),
+  };
+}
+
+async function notes(page) {
+  return page.locator('.notes li').allInnerTexts();
+}
+
+for (const [family, { forge }] of Object.entries(FAMILIES)) {
+  describe(family, () => {
+    let paid;
+
+    it('pays in one installment: the order total is what the bank captured', async () => {
+      const { page, steps } = await newPage(`${family}-single`);
+      await checkout(page, steps, { family, card: CARD.approve });
+      await acs(page, steps);
+      const order = await shownOrder(page);
+      assert.equal(order.status, 'paid');
+      assert.equal(order.total, '3000.00');
+      const books = await ledger(servers.simUrl, order.bankOrder);
+      assert.equal(books.family, family);
+      assert.equal(books.payments, 1);
+      assert.equal(books.captured_minor, minor(order.total));
+      paid = order;
+      await page.close();
+    });
+
+    it('pays in 6 installments with the commission passed to the customer', async () => {
+      const { page, steps } = await newPage(`${family}-6-installments`);
+      await checkout(page, steps, { family, card: CARD.bonus, installments: 6 });
+      await acs(page, steps);
+      const order = await shownOrder(page);
+      assert.equal(order.status, 'paid');
+      assert.equal(await page.locator('#order-installments').innerText(), '6');
+      const commission = await page.locator('#order-commission').innerText();
+      assert.ok(minor(order.total) > 300000, `the total ${order.total} includes the commission ${commission}`);
+      const books = await ledger(servers.simUrl, order.bankOrder);
+      assert.equal(books.payments, 1);
+      assert.equal(books.captured_minor, minor(order.total), 'the bank captured exactly the order total');
+      assert.equal(books.entries[0].installments, 6);
+      await page.close();
+    });
+
+    it('a declined card leaves the order failed and nothing booked', async () => {
+      const { page, steps } = await newPage(`${family}-decline`);
+      await checkout(page, steps, { family, card: CARD.decline });
+      await acs(page, steps);
+      const order = await shownOrder(page);
+      assert.equal(order.status, 'failed');
+      assert.equal(await page.locator('#order-reason').innerText(), 'The bank declined the payment.');
+      assert.equal((await ledger(servers.simUrl, order.bankOrder)).payments, 0);
+      await page.close();
+    });
+
+    it('a failed 3-D Secure authentication fails the order', async () => {
+      const { page, steps } = await newPage(`${family}-3ds-failed`);
+      await checkout(page, steps, { family, card: CARD.approve });
+      await acs(page, steps, 'fail');
+      const order = await shownOrder(page);
+      assert.equal(order.status, 'failed');
+      assert.match(await page.locator('#order-reason').innerText(), /3-D Secure authentication failed/);
+      assert.deepEqual((await ledger(servers.simUrl, order.bankOrder)).entries, []);
+      await page.close();
+    });
+
+    it('a forged callback (a failed 3D result turned into a success) leaves the order unpaid', async () => {
+      const { page, steps } = await newPage(`${family}-forged-callback`);
+      await page.route('**/return?t=*', async (route) => {
+        const post = new URLSearchParams(route.request().postData());
+        assert.ok(post.has(forge[0]), `the callback carries ${forge[0]}`);
+        post.set(forge[0], forge[1]);
+        await route.continue({ postData: post.toString() });
+      });
+      await checkout(page, steps, { family, card: CARD.approve });
+      await page.waitForSelector('#otp');
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.url().includes('/return?t=')),
+        page.click('#acs-fail'),
+      ]);
+      await page.waitForLoadState();
+      await steps.shot('rejected');
+      assert.equal(response.status(), 400);
+      assert.match(await page.locator('#error').innerText(), /could not be verified/);
+      await page.click('#order-link');
+      const order = await shownOrder(page);
+      await steps.shot('order-unchanged');
+      assert.equal(order.status, 'pending', 'neither paid nor failed');
+      assert.deepEqual((await ledger(servers.simUrl, order.bankOrder)).entries, [], 'nothing provisioned');
+      await page.close();
+    });
+
+    it('the same valid callback posted again and concurrently pays and books once', async () => {
+      const { page, steps } = await newPage(`${family}-replay`);
+      let copies = [];
+      let callback = null;
+      await page.route('**/return?t=*', async (route) => {
+        const request = route.request();
+        callback = { url: request.url(), body: request.postData() };
+        // Four more copies race the browser's own POST.
+        copies = Array.from({ length: 4 }, () => post(callback));
+        await route.continue();
+      }, { times: 1 });
+      await checkout(page, steps, { family, card: CARD.approve });
+      await acs(page, steps);
+      const answers = await Promise.all(copies);
+      const replay = await post(callback);
+      const order = await shownOrder(page);
+      assert.equal(order.status, 'paid');
+      for (const answer of [...answers, replay]) {
+        assert.equal(answer.status, 303, 'every copy is answered and sent to the order');
+        assert.equal(answer.headers.get('location'), `/order/${order.id}`);
+      }
+      await page.reload();
+      await steps.shot('after-replays');
+      const approvals = (await notes(page)).filter((n) => n.startsWith('Payment approved'));
+      assert.equal(approvals.length, 1, 'one approval note');
+      const books = await ledger(servers.simUrl, order.bankOrder);
+      assert.equal(books.payments, 1, 'the bank booked one payment');
+      assert.equal(books.captured_minor, minor(order.total));
+      await page.close();
+    });
+
+    it('refunds part, then the rest, and the bank refuses an over-refund', async () => {
+      const { page, steps } = await newPage(`${family}-refunds`);
+      const refund = async (amount, step) => {
+        await page.goto(`${servers.shopUrl}/orders`);
+        const row = page.locator(`#order-${paid.id}`);
+        await row.locator('input[name="amount"]').fill(amount);
+        await Promise.all([page.waitForURL(/\/orders\?message=/), row.locator('button[name="refund"]').click()]);
+        await steps.shot(step);
+        return page.locator('#flash').innerText();
+      };
+      assert.match(await refund('1000.00', 'partial-refund'), /refunded 1000\.00/);
+      assert.match(await refund('2000.00', 'rest-refunded'), /refunded 2000\.00/);
+      assert.match(await refund('1.00', 'over-refund-refused'), /The bank refused the refund/);
+      const books = await ledger(servers.simUrl, paid.bankOrder);
+      assert.equal(books.refunded_minor, minor(paid.total), 'refunded exactly the payment');
+      assert.ok(books.entries.some((e) => e.kind === 'refund' && !e.approved && e.refusal === 'over_refund'));
+      await page.close();
+    });
+  });
+}
+
+describe('after the sale', () => {
+  it('a pre-authorisation is captured once from the orders page', async () => {
+    const { page, steps } = await newPage('nestpay-preauth-capture');
+    await checkout(page, steps, { family: 'nestpay', card: CARD.approve, product: 'kettle', preauth: true });
+    await acs(page, steps);
+    const order = await shownOrder(page);
+    assert.equal(order.status, 'paid');
+    assert.equal((await ledger(servers.simUrl, order.bankOrder)).captured_minor, 0, 'only authorised');
+    await page.goto(`${servers.shopUrl}/orders`);
+    await Promise.all([page.waitForURL(/\/orders\?message=/), page.locator(`#order-${order.id} button[name="capture"]`).click()]);
+    await steps.shot('captured');
+    assert.match(await page.locator('#flash').innerText(), /captured/);
+    assert.equal(await page.locator(`#order-${order.id} button[name="capture"]`).count(), 0, 'no second capture');
+    const books = await ledger(servers.simUrl, order.bankOrder);
+    assert.equal(books.captured_minor, minor(order.total));
+    await page.close();
+  });
+
+  it('a bank that answers too late leaves the order pending until "Check status" finds it paid', async () => {
+    const { page, steps } = await newPage('nestpay-timeout-then-status');
+    await checkout(page, steps, { family: 'nestpay', card: CARD.timeout });
+    const started = Date.now();
+    await acs(page, steps);
+    assert.ok(Date.now() - started >= HTTP_TIMEOUT_SECONDS * 1000, 'the shop waited for the bank');
+    const order = await shownOrder(page);
+    assert.equal(order.status, 'pending');
+    await page.goto(`${servers.shopUrl}/orders`);
+    await Promise.all([page.waitForURL(/\/orders\?message=/), page.locator(`#order-${order.id} button:has-text("Check status")`).click()]);
+    await steps.shot('status-checked');
+    assert.match(await page.locator('#flash').innerText(), /the bank says paid/);
+    await page.goto(`${servers.shopUrl}/order/${order.id}`);
+    assert.equal(await page.locator('#order-status').innerText(), 'paid');
+    assert.equal((await ledger(servers.simUrl, order.bankOrder)).payments, 1);
+    await page.close();
+  });
+});
+
+/** Posts a captured callback as the bank's page would, without following the redirect. */
+function post({ url, body }) {
+  return fetch(url, {
+    method: 'POST',
+    body,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    redirect: 'manual',
+  });
+}
