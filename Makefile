@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := test
 
-.PHONY: test bootstrap lint test-rust check-data test-node wasm wasm-raw wasm-js cli bench
+.PHONY: test bootstrap lint test-rust check-data test-node wasm wasm-raw wasm-js cli bench demo demo-build test-e2e
 
 WASM_TARGET := target/wasm32-unknown-unknown/wasm
 BUILD := build
@@ -17,7 +17,7 @@ NPM_GEN := wasm/js/gen
 CLI := target/debug/sanalpos
 wasm_size = echo "$(1): $$(stat -c %s $(1)) bytes, $$(gzip -9 -c $(1) | wc -c) gzipped"
 
-test: bootstrap lint test-rust check-data test-node
+test: bootstrap lint test-rust check-data test-node test-e2e
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -74,3 +74,15 @@ bench: wasm
 	@mkdir -p $(BUILD)/bench
 	cargo bench --locked -p sanalpos-wasm --bench native > $(BUILD)/bench/native.json
 	SANALPOS_RAW_WASM=$(RAW_WASM) node wasm/bench/bench.mjs $(BUILD)/bench/native.json
+
+# The demo: the bank simulator and the demo shop on 127.0.0.1 until Ctrl-C (scripts/demo.sh). The
+# shop runs the plugin's payment flow; the checkout runs the core in the browser (the npm package).
+demo: bootstrap demo-build
+	@scripts/demo.sh
+
+demo-build: wasm-js cli
+	cargo build --locked -p sanalpos-bank-sim
+
+# Chromium pays through the demo shop against the simulator (tests/e2e; screenshots in tests/e2e/artifacts).
+test-e2e: demo-build
+	node --test tests/e2e/checkout.test.mjs

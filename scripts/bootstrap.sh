@@ -16,12 +16,16 @@ as_root() {
 # Debian packages: command to look for -> package providing it.
 APT_PACKAGES=(
   "node:nodejs" "npm:npm" "wasm-opt:binaryen"
+  # The demo shop (PHP's built-in server) and the end-to-end tests' browser.
+  "php:php-cli" "chromium:chromium"
 )
 missing=()
 for entry in "${APT_PACKAGES[@]}"; do
   cmd=${entry%%:*} pkg=${entry#*:}
   command -v "$cmd" >/dev/null || missing+=("$pkg")
 done
+# PDO's SQLite driver (the demo shop's orders) has no command of its own.
+{ command -v php >/dev/null && php -m | grep -qx pdo_sqlite; } || missing+=("php-sqlite3")
 if [ ${#missing[@]} -gt 0 ]; then
   say "apt-get install ${missing[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
@@ -49,4 +53,11 @@ if ! cmp -s wasm/js/package-lock.json wasm/js/node_modules/.bootstrap-lock.json;
   say "npm ci in wasm/js"
   (cd wasm/js && npm ci --no-audit --no-fund)
   cp wasm/js/package-lock.json wasm/js/node_modules/.bootstrap-lock.json
+fi
+
+# playwright-core for the end-to-end tests, as locked (it drives Debian's Chromium: no browser download).
+if ! cmp -s tests/e2e/package-lock.json tests/e2e/node_modules/.bootstrap-lock.json; then
+  say "npm ci in tests/e2e"
+  (cd tests/e2e && npm ci --no-audit --no-fund)
+  cp tests/e2e/package-lock.json tests/e2e/node_modules/.bootstrap-lock.json
 fi

@@ -95,7 +95,17 @@ pub fn outcome(digits: &str) -> Outcome {
     CARDS.iter().find(|c| c.number == digits).map_or(Outcome::Approve, |c| c.outcome)
 }
 
-/// The table as JSON (`--cards`, `/admin/cards`).
+/// The table for people (`--cards`, `make demo`).
+pub fn text() -> String {
+    let mut out = format!("Test cards (expiry {EXPIRY}, CVV {CVV}, one-time code {OTP}; any other valid card is approved):\n");
+    for c in CARDS {
+        let spaced: Vec<&str> = c.number.as_bytes().chunks(4).filter_map(|g| std::str::from_utf8(g).ok()).collect();
+        out.push_str(&format!("  {}  {:<16} {}\n", spaced.join(" "), c.outcome.id(), c.origin));
+    }
+    out
+}
+
+/// The table as JSON (`/admin/cards`).
 pub fn table() -> Value {
     let cards: Vec<Value> =
         CARDS.iter().map(|c| json!({"number": c.number, "outcome": c.outcome.id(), "origin": c.origin})).collect();

@@ -1,7 +1,7 @@
 //! `sanalpos-bank-sim [--port N] [--merchants FILE] [--db FILE] [--api-delay-ms N] [--cards]`
 //!
 //! Starts the simulated banks on 127.0.0.1 and prints `listening on http://127.0.0.1:PORT`
-//! (port 0 picks a free one). `--cards` prints the test card table as JSON and exits.
+//! (port 0 picks a free one). `--cards` prints the test card table and exits.
 
 use sanalpos_bank_sim::{cards, merchants::Merchants, start, Options};
 use std::io::Write;
@@ -38,7 +38,7 @@ fn run() -> Result<(), String> {
                     Duration::from_millis(value()?.parse().map_err(|_| "--api-delay-ms takes a number")?)
             }
             "--cards" => {
-                println!("{}", cards::table());
+                print!("{}", cards::text());
                 return Ok(());
             }
             other => return Err(format!("unknown argument {other}")),
