@@ -97,7 +97,8 @@ pub fn outcome(digits: &str) -> Outcome {
 
 /// The table for people (`--cards`, `make demo`).
 pub fn text() -> String {
-    let mut out = format!("Test cards (expiry {EXPIRY}, CVV {CVV}, one-time code {OTP}; any other valid card is approved):\n");
+    let mut out =
+        format!("Test cards (expiry {EXPIRY}, CVV {CVV}, one-time code {OTP}; any other valid card is approved):\n");
     for c in CARDS {
         let spaced: Vec<&str> = c.number.as_bytes().chunks(4).filter_map(|g| std::str::from_utf8(g).ok()).collect();
         out.push_str(&format!("  {}  {:<16} {}\n", spaced.join(" "), c.outcome.id(), c.origin));
