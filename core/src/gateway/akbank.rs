@@ -217,7 +217,7 @@ impl Gateway for Akbank {
         let card_entry = account.check_model(req.model)?;
         check_order_id(&req.order.id, INFO.max_order_id)?;
         if req.model == Model::Regular {
-            return self.api_request(&req.api_request()).map(Step::Http);
+            return self.api_request(&req.regular_request()).map(Step::Http);
         }
         let creds = &account.credentials;
         let secret = creds.get("secret_key")?;

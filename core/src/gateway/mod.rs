@@ -16,6 +16,7 @@ pub mod text;
 pub mod xml;
 
 mod akbank;
+mod garanti;
 mod nestpay;
 
 use crate::api::Input;
@@ -28,7 +29,7 @@ use std::collections::BTreeMap;
 pub use text::RawPost;
 
 /// Every family, in the order `gateways.list` shows them.
-pub static GATEWAYS: &[&dyn Gateway] = &[&nestpay::NestPay, &akbank::Akbank];
+pub static GATEWAYS: &[&dyn Gateway] = &[&nestpay::NestPay, &garanti::Garanti, &akbank::Akbank];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -364,8 +365,8 @@ impl<'a> PaymentRequest<'a> {
         nonce_prefix(self.nonce, len)
     }
 
-    /// For `regular`: this payment as a server-to-server sale (or pre-authorisation) request.
-    pub fn api_request(&self) -> ApiRequest<'a> {
+    /// The server-to-server sale (or pre-authorisation) that a `regular` payment is.
+    pub fn regular_request(&self) -> ApiRequest<'_> {
         ApiRequest {
             account: self.account,
             operation: match self.order.tx_type {
@@ -541,6 +542,33 @@ impl<'a> CallbackRequest<'a> {
     }
 }
 
+/// Adds bank references from `(reference name, field)` pairs, skipping absent and empty values.
+pub fn add_references(refs: &mut BTreeMap<String, String>, pairs: &[(&str, &str)], get: &dyn Fn(&str) -> String) {
+    // One insert at a time: collecting into a BTreeMap would pull a sort into the .wasm.
+    for (name, field) in pairs {
+        let value = get(field);
+        if !value.is_empty() {
+            refs.insert(name.to_string(), value);
+        }
+    }
+}
+
+/// Bank references from `(reference name, field)` pairs (see [`add_references`]).
+pub fn collect_references(pairs: &[(&str, &str)], get: &dyn Fn(&str) -> String) -> BTreeMap<String, String> {
+    let mut refs = BTreeMap::new();
+    add_references(&mut refs, pairs, get);
+    refs
+}
+
+/// An installment count as NestPay and Garanti send it: empty for a single payment.
+pub fn installment_text(n: u32) -> String {
+    if n <= 1 {
+        String::new()
+    } else {
+        n.to_string()
+    }
+}
+
 /// Whether a bank message's signature checked out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignatureCheck {
@@ -658,6 +686,16 @@ impl ApiRequest<'_> {
     pub fn post(&self) -> Result<&RawPost> {
         self.post.as_ref().ok_or_else(|| Error::new(Code::RequestMissingField).at("post"))
     }
+
+    /// The context `api.parse` reads back: gateway, operation, order id and currency.
+    pub fn context(&self) -> Map<String, Value> {
+        let mut context = Map::new();
+        context.insert("gateway".into(), self.account.info().id.into());
+        context.insert("operation".into(), self.operation.id().into());
+        context.insert("order_id".into(), self.order.id.clone().into());
+        context.insert("currency".into(), self.order.currency().alpha.into());
+        context
+    }
 }
 
 pub struct ApiResponse<'a> {
@@ -676,6 +714,31 @@ impl ApiResponse<'_> {
                 .at(format!("context.{key}"))
                 .detail("pass back the context of the request")
         })
+    }
+
+    /// The operation of the request this answers (from [`ApiRequest::context`]).
+    pub fn operation(&self) -> Result<Operation> {
+        Operation::parse(self.context_str("operation")?)
+            .ok_or_else(|| Error::new(Code::RequestInvalidValue).at("context.operation"))
+    }
+
+    /// A successful answer's XML document, whose root element must be `root`.
+    pub fn xml(&self, root: &str) -> Result<xml::Element> {
+        self.ensure_ok()?;
+        let doc = xml::Element::parse(&text::decode_text(self.body))
+            .map_err(|e| Error::new(Code::BankBadResponse).detail(e))?;
+        if doc.local_name() != root {
+            return Err(Error::new(Code::BankBadResponse).detail(format!("unexpected root <{}>", doc.local_name())));
+        }
+        Ok(doc)
+    }
+
+    /// Refuses an answer that names another order than the request's (an empty id names none).
+    pub fn check_order_id(&self, answered: &str) -> Result<()> {
+        if !answered.is_empty() && answered != self.context_str("order_id")? {
+            return Err(Error::new(Code::BankBadResponse).detail("the answer is for another order"));
+        }
+        Ok(())
     }
 
     /// Refuses HTTP errors and empty bodies before any parsing.
