@@ -10,15 +10,12 @@ declare(strict_types=1);
 namespace Sanalpos\WooCommerce;
 
 use Sanalpos\Engine\EngineException;
-use Sanalpos\Engine\EngineFactory;
-use Sanalpos\Engine\EngineFiles;
 use Sanalpos\Flow\PaymentException;
 
 final class Admin {
 	public const CAPABILITY = 'manage_woocommerce';
 
-	/** @param (\Closure(): array<string, ?string>)|null $engineReport For tests: each engine and why it cannot run. */
-	public function __construct( private readonly Plugin $plugin, private readonly ?\Closure $engineReport = null ) {}
+	public function __construct( private readonly Plugin $plugin ) {}
 
 	public static function notice( string $text, string $type = 'error' ): void {
 		echo '<div class="notice notice-' . esc_attr( $type ) . '"><p>' . wp_kses_post( $text ) . '</p></div>';
@@ -41,8 +38,8 @@ final class Admin {
 	/** The Status panel: engine in use and why, module hash, a timed sample call, versions. */
 	public function statusHtml( string $title ): string {
 		$rows   = array();
-		$report = null === $this->engineReport ? EngineFactory::bundled()->report() : ( $this->engineReport )();
-		foreach ( $report as $engine => $reason ) {
+		$status = $this->plugin->engineStatus();
+		foreach ( $status['engines'] as $engine => $reason ) {
 			$rows[] = array( sprintf( /* translators: %s: engine id */ __( 'Engine "%s"', 'sanalpos-woocommerce' ), $engine ), null === $reason ? __( 'can run here', 'sanalpos-woocommerce' ) : $reason );
 		}
 		try {
@@ -57,8 +54,7 @@ final class Admin {
 		} catch ( EngineException $e ) {
 			$rows[] = array( __( 'Engine in use', 'sanalpos-woocommerce' ), __( 'none', 'sanalpos-woocommerce' ) . ' — ' . $e->getMessage() );
 		}
-		$recorded = EngineFiles::bundled()->dir() . '/' . EngineFiles::MODULE . '.sha256';
-		$rows[]   = array( __( 'Module SHA-256 (recorded)', 'sanalpos-woocommerce' ), is_readable( $recorded ) ? (string) strtok( (string) file_get_contents( $recorded ), " \n" ) : __( 'missing', 'sanalpos-woocommerce' ) );
+		$rows[]   = array( __( 'Module SHA-256 (recorded)', 'sanalpos-woocommerce' ), $status['module_sha256'] ?? __( 'missing', 'sanalpos-woocommerce' ) );
 		$rows[]   = array( __( 'PHP', 'sanalpos-woocommerce' ), PHP_VERSION . ' (' . PHP_SAPI . ')' );
 		$rows[]   = array( 'WooCommerce', defined( 'WC_VERSION' ) ? WC_VERSION : '?' );
 		$rows[]   = array( __( 'Environment', 'sanalpos-woocommerce' ), $this->plugin->settings()->environment() );

@@ -12,6 +12,7 @@ namespace Sanalpos\WooCommerce;
 use Sanalpos\Engine\Core;
 use Sanalpos\Engine\EngineException;
 use Sanalpos\Engine\EngineFactory;
+use Sanalpos\Engine\EngineFiles;
 use Sanalpos\Flow\Clock;
 use Sanalpos\Flow\HttpClient;
 use Sanalpos\Flow\PaymentFlow;
@@ -27,12 +28,18 @@ final class Plugin {
 	/** @var array<string, mixed>|null */
 	private ?array $gateways = null;
 
-	/** @param (\Closure(): Core)|null $engine Builds the core; by default from the bundled engines. */
+	/**
+	 * @param (\Closure(): Core)|null $engine Builds the core; by default from the bundled engines.
+	 * @param (\Closure(): array{engines: array<string, ?string>, module_sha256: ?string})|null $engineStatus
+	 *        For the status panel: each bundled engine and why it cannot run, and the module's
+	 *        recorded SHA-256; by default from the bundled engine files.
+	 */
 	public function __construct(
 		private readonly string $file,
 		private ?\Closure $engine = null,
 		private readonly HttpClient $http = new WpHttpClient(),
 		private readonly Clock $clock = new SystemClock(),
+		private ?\Closure $engineStatus = null,
 		private ?Core $core = null,
 	) {}
 
@@ -139,6 +146,18 @@ final class Plugin {
 			$this->core = null === $this->engine ? new Core( EngineFactory::shared() ) : ( $this->engine )();
 		}
 		return $this->core;
+	}
+
+	/** @return array{engines: array<string, ?string>, module_sha256: ?string} */
+	public function engineStatus(): array {
+		if ( null !== $this->engineStatus ) {
+			return ( $this->engineStatus )();
+		}
+		$recorded = EngineFiles::bundled()->dir() . '/' . EngineFiles::MODULE . '.sha256';
+		return array(
+			'engines'       => EngineFactory::bundled()->report(),
+			'module_sha256' => is_readable( $recorded ) ? (string) strtok( (string) file_get_contents( $recorded ), " \t\n" ) : null,
+		);
 	}
 
 	/** Why no engine runs here, or null when one does. */
