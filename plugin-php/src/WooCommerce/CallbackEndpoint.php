@@ -29,7 +29,9 @@ final class CallbackEndpoint {
 		if ( isset( $answer['location'] ) ) {
 			wp_safe_redirect( $answer['location'], 303 );
 		} else {
-			header( 'Content-Type: text/plain; charset=utf-8' );
+			if ( ! headers_sent() ) {
+				header( 'Content-Type: text/plain; charset=utf-8' );
+			}
 			echo esc_html( $answer['body'] );
 		}
 		Http::finish();

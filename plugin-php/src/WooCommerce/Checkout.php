@@ -367,13 +367,19 @@ final class Checkout {
 	private static function respond( bool $json, int $status, array|string $body ): void {
 		status_header( $status );
 		if ( $json ) {
-			header( 'Content-Type: application/json; charset=utf-8' );
+			self::header( 'Content-Type: application/json; charset=utf-8' );
 			echo wp_json_encode( $body );
 		} else {
-			header( 'Content-Type: text/html; charset=utf-8' );
+			self::header( 'Content-Type: text/html; charset=utf-8' );
 			echo is_string( $body ) ? $body : esc_html( (string) ( $body['messages'] ?? '' ) ); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped while built.
 		}
 		Http::finish();
+	}
+
+	private static function header( string $header ): void {
+		if ( ! headers_sent() ) {
+			header( $header );
+		}
 	}
 
 	private static function redirect( string $url ): void {
