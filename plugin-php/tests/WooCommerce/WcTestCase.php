@@ -10,20 +10,16 @@ namespace Sanalpos\Tests\WooCommerce;
 
 use PHPUnit\Framework\TestCase;
 use Sanalpos\Engine\Core;
-use Sanalpos\Flow\Clock;
-use Sanalpos\Tests\Support\CliEngine;
 use Sanalpos\Tests\Support\FixedClock;
 use Sanalpos\Tests\Support\Nestpay;
+use Sanalpos\Tests\WooCommerce\Doubles\Shop;
 use Sanalpos\Tests\WooCommerce\Doubles\World;
 use Sanalpos\WooCommerce\Gateway;
 use Sanalpos\WooCommerce\Http;
 use Sanalpos\WooCommerce\Plugin;
 use Sanalpos\WooCommerce\ShopSettings;
 
-require_once __DIR__ . '/Doubles/World.php';
-require_once __DIR__ . '/Doubles/wordpress.php';
-require_once __DIR__ . '/Doubles/woocommerce.php';
-require_once __DIR__ . '/bootstrap-plugin.php';
+require_once __DIR__ . '/Doubles/Shop.php';
 
 abstract class WcTestCase extends TestCase {
 	protected static ?Core $core = null;
@@ -32,10 +28,10 @@ abstract class WcTestCase extends TestCase {
 	protected string $db;
 
 	protected function setUp(): void {
-		self::$core ??= new Core( new CliEngine() );
-		$this->db    = World::reset();
-		$this->clock = new FixedClock();
-		$this->plugin = self::bootPlugin( $this->clock );
+		self::$core   = Shop::core();
+		$this->db     = World::reset();
+		$this->clock  = new FixedClock();
+		$this->plugin = Shop::boot( $this->clock );
 		Http::$finisher = static function (): void {
 			throw new \WpDie( 'finished' );
 		};
@@ -47,27 +43,6 @@ abstract class WcTestCase extends TestCase {
 		$_POST          = array();
 		$_GET           = array();
 		@unlink( $this->db );
-	}
-
-	/** The plugin as WordPress boots it, on the native core (one process-wide CLI). */
-	public static function bootPlugin( Clock $clock ): Plugin {
-		$core   = self::$core ??= new Core( new CliEngine() );
-		$plugin = new Plugin(
-			SANALPOS_FILE,
-			static fn(): Core => $core,
-			new \Sanalpos\WooCommerce\WpHttpClient(),
-			$clock,
-			static fn(): array => array(
-				'engines'       => array(
-					'ffi' => 'the PHP FFI extension is not loaded',
-					'php' => null,
-				),
-				'module_sha256' => str_repeat( 'ab', 32 ),
-			)
-		);
-		Plugin::install( $plugin );
-		$plugin->register();
-		return $plugin;
 	}
 
 	/** Saves settings through the gateway's settings form, as the admin screen posts them. */
