@@ -15,6 +15,8 @@ as_root() {
 # Debian packages: command to look for -> package providing it.
 APT_PACKAGES=(
   "node:nodejs" "npm:npm" "wasm-opt:binaryen"
+  # The plugin's PHP tests, its translations and its zip.
+  "php:php-cli" "phpunit:phpunit" "msgfmt:gettext" "zip:zip"
 )
 missing=()
 for entry in "${APT_PACKAGES[@]}"; do

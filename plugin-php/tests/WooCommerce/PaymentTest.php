@@ -367,4 +367,11 @@ final class PaymentTest extends WcTestCase {
 		$this->assertDoesNotMatchRegularExpression( '/(cv2|cvv|CVV)[^,}]{0,12}\b000\b/', $captured );
 		$this->assertDoesNotMatchRegularExpression( '/12\/30|"expiry"/', $captured );
 	}
+
+	public function test_the_shopper_reads_turkish(): void {
+		World::$locale = 'tr_TR';
+		$this->assertStringContainsString( 'Kart numarası', ( new Checkout( $this->plugin ) )->cardFormHtml( true ) );
+		$this->assertSame( 'Bankanız ödemeyi reddetti. Lütfen kart bilgilerinizi kontrol edin veya başka bir kart kullanın.', \Sanalpos\WooCommerce\Messages::forReason( 'bank.declined' ) );
+		$this->assertSame( 'Kredi veya banka kartı', ( new Gateway() )->form_fields['title']['default'] );
+	}
 }
