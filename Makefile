@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := test
 
-.PHONY: test bootstrap lint test-rust check-data wasm-raw test-php check-i18n pot
+.PHONY: test bootstrap lint test-rust check-data wasm-raw test-php check-i18n pot dist
 
 WASM_TARGET := target/wasm32-unknown-unknown/wasm
 BUILD := build
@@ -38,6 +38,7 @@ test-php: bootstrap check-i18n
 	@for f in $$(find plugin-php tests -name '*.php' -not -path 'plugin-php/engine/*'); do php -l "$$f" >/dev/null || exit 1; done
 	cargo build --locked -p sanalpos-core --bin sanalpos
 	phpunit -c plugin-php/phpunit.xml
+	node --test plugin-php/tests/js/
 
 # The plugin's translation template must list every string of its PHP, the Turkish translation
 # must be complete, and its compiled .mo must be what msgfmt makes of the .po.
@@ -55,3 +56,12 @@ pot:
 	$(LANG_DIR)/make-pot.sh > $(LANG_DIR)/sanalpos-woocommerce.pot
 	msgmerge --quiet --update --backup=none --no-fuzzy-matching $(LANG_DIR)/sanalpos-woocommerce-tr_TR.po $(LANG_DIR)/sanalpos-woocommerce.pot
 	msgfmt --check -o $(LANG_DIR)/sanalpos-woocommerce-tr_TR.mo $(LANG_DIR)/sanalpos-woocommerce-tr_TR.po
+
+# The installable plugin: dist/sanalpos-woocommerce-<version>.zip with the plugin's PHP, assets
+# and translations, the browser build of the .wasm (assets/sanalpos/, from the npm package), the
+# raw .wasm with its SHA-256 and the FFI runner for linux x86_64 and aarch64 (built against
+# glibc 2.17 with cargo-zigbuild), the PHP engine when it is built, and readme.txt.
+# Needs the wasm-js, wasm-raw and runner builds (issues #6, #7, #8).
+PLUGIN_VERSION := $(shell sed -n 's/^ \* Version: *//p' plugin-php/sanalpos-woocommerce.php)
+dist: bootstrap wasm-raw
+	scripts/dist.sh $(PLUGIN_VERSION)

@@ -33,10 +33,10 @@ final class Checkout {
 	 * The card form. `$named`: inputs carry their names (the no-JavaScript default; the script
 	 * removes them where the card must not be posted).
 	 */
-	public function cardFormHtml( bool $named ): string {
+	public function cardFormHtml( bool $named, string $amount = '' ): string {
 		$name  = static fn( string $field ): string => $named ? ' name="' . esc_attr( $field ) . '"' : '';
 		$label = static fn( string $for, string $text ): string => '<label for="' . esc_attr( $for ) . '">' . esc_html( $text ) . '</label>';
-		return '<fieldset class="sanalpos-card-form" data-sanalpos-form>'
+		return '<fieldset class="sanalpos-card-form" data-sanalpos-form' . ( '' === $amount ? '' : ' data-amount="' . esc_attr( $amount ) . '"' ) . '>'
 			. '<p class="form-row form-row-wide">' . $label( 'sanalpos-number', __( 'Card number', 'sanalpos-woocommerce' ) )
 			. '<input id="sanalpos-number" class="input-text" data-sanalpos="number" inputmode="numeric" autocomplete="cc-number" maxlength="23" placeholder="•••• •••• •••• ••••"' . $name( self::NUMBER ) . ' />'
 			. '<span class="sanalpos-brand" data-sanalpos="brand" aria-live="polite"></span></p>'
@@ -92,7 +92,8 @@ final class Checkout {
 				'redirect'   => __( 'Redirecting to your bank for 3D Secure…', 'sanalpos-woocommerce' ),
 				'failed'     => __( 'The payment could not be started. Please try again.', 'sanalpos-woocommerce' ),
 				'coreFailed' => __( 'The card check could not be loaded; your card will be checked when you place the order.', 'sanalpos-woocommerce' ),
-				'bankPage'   => __( 'You will enter your card details on your bank\'s secure page.', 'sanalpos-woocommerce' ),
+				'bankPage'    => __( 'You will enter your card details on your bank\'s secure page.', 'sanalpos-woocommerce' ),
+				'cardMissing' => __( 'Please enter your card number.', 'sanalpos-woocommerce' ),
 			),
 		);
 	}

@@ -204,7 +204,9 @@ class Gateway extends \WC_Payment_Gateway {
 		if ( '' !== (string) $description ) {
 			echo wp_kses_post( wpautop( wptexturize( $description ) ) );
 		}
-		echo ( new Checkout( $this->plugin ) )->cardFormHtml( true ); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped while built.
+		// Re-rendered on every checkout update: the current total goes with it.
+		$checkout = new Checkout( $this->plugin );
+		echo $checkout->cardFormHtml( true, $checkout->cart()[0] ); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped while built.
 	}
 
 	public function validate_fields() {
