@@ -663,7 +663,7 @@ final class PaymentFlow {
 	 *
 	 * @param array<string, mixed> $plan The quote's `plan`.
 	 */
-	public function route( array $plan, int $count ): string {
+	private function route( array $plan, int $count ): string {
 		$account = $count > 1 ? (string) ( $plan['pos'] ?? '' ) : '';
 		return '' !== $account && isset( $this->settings->accounts[ $account ] ) ? $account : $this->settings->defaultAccount;
 	}
