@@ -362,6 +362,24 @@ impl PaymentRequest<'_> {
     pub fn nonce(&self, len: usize) -> Result<String> {
         nonce_prefix(self.nonce, len)
     }
+
+    /// The server-to-server sale (or pre-authorisation) of a `regular` payment.
+    pub fn sale_request(&self) -> ApiRequest<'_> {
+        ApiRequest {
+            account: self.account,
+            operation: match self.order.tx_type {
+                TxType::Sale => Operation::Sale,
+                TxType::PreAuth => Operation::PreAuth,
+            },
+            order: self.order.clone(),
+            references: BTreeMap::new(),
+            card: self.card.clone(),
+            customer: self.customer.clone(),
+            post: None,
+            nonce: self.nonce,
+            now: self.now,
+        }
+    }
 }
 
 /// The first `len` characters of the caller's nonce (hex, at least `len` long).
@@ -471,6 +489,28 @@ pub struct CallbackRequest<'a> {
     pub customer: Customer,
     pub nonce: Option<&'a str>,
     pub now: Option<DateTime>,
+}
+
+impl CallbackRequest<'_> {
+    /// The `provision` request that completes a `3d` payment with this callback.
+    pub fn provision_request(&self) -> ApiRequest<'_> {
+        ApiRequest {
+            account: self.account,
+            operation: Operation::Provision,
+            order: Order {
+                id: self.expected.id.clone(),
+                amount: self.expected.amount,
+                installments: self.expected.installments.unwrap_or(1),
+                tx_type: self.tx_type,
+            },
+            references: BTreeMap::new(),
+            card: None,
+            customer: self.customer.clone(),
+            post: Some(self.post.clone()),
+            nonce: self.nonce,
+            now: self.now,
+        }
+    }
 }
 
 /// Whether a bank message's signature checked out.
@@ -636,6 +676,9 @@ pub struct OrderStatus {
 #[derive(Debug, Clone)]
 pub struct ApiResult {
     pub outcome: Outcome,
+    /// Why the outcome is not `approved`, when the answer itself explains it (a MAC that does not
+    /// check out, another order's amount, a failed 3D authentication…).
+    pub reason: Option<Error>,
     pub bank: BankStatus,
     pub references: BTreeMap<String, String>,
     pub order_status: Option<OrderStatus>,
@@ -711,6 +754,16 @@ pub fn parse_bank_amount(text: &str, currency: &'static Currency, minor_units: b
     Money::parse(&t.replace(',', "."), currency, crate::money::Sign::NonNegative).ok()
 }
 
+/// The opaque `context` of a server-to-server call: the family, the operation (or step) and the order.
+pub fn call_context(gateway: &str, operation: &str, order: &Order) -> Map<String, Value> {
+    let mut context = Map::new();
+    context.insert("gateway".into(), gateway.into());
+    context.insert("operation".into(), operation.into());
+    context.insert("order_id".into(), order.id.clone().into());
+    context.insert("currency".into(), order.currency().alpha.into());
+    context
+}
+
 /// The MPI result classes (docs/pos-protocols.md §0.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MdClass {
@@ -724,5 +777,16 @@ pub fn md_class(md_status: &str) -> MdClass {
         "1" => MdClass::Full,
         "2" | "3" | "4" => MdClass::Half,
         _ => MdClass::Failed,
+    }
+}
+
+/// Why an authentication does not allow provisioning: `None` for mdStatus 1 (and 2–4 when
+/// half-secure is accepted), else the outcome and reason (`3ds_attempt` or `3ds_failed`).
+pub fn md_refusal(md_status: &str, accept_half_secure: bool) -> Option<(Outcome, Error)> {
+    match md_class(md_status) {
+        MdClass::Full => None,
+        MdClass::Half if accept_half_secure => None,
+        MdClass::Half => Some((Outcome::ThreeDsAttempt, Error::new(Code::Callback3dsAttempt))),
+        MdClass::Failed => Some((Outcome::ThreeDsFailed, Error::new(Code::Callback3dsFailed))),
     }
 }

@@ -198,22 +198,7 @@ impl Gateway for NestPay {
         let card_entry = account.check_model(req.model)?;
         check_order_id(&req.order.id, INFO.max_order_id)?;
         if req.model == Model::Regular {
-            return self
-                .api_request(&ApiRequest {
-                    account,
-                    operation: match req.order.tx_type {
-                        TxType::Sale => Operation::Sale,
-                        TxType::PreAuth => Operation::PreAuth,
-                    },
-                    order: req.order.clone(),
-                    references: BTreeMap::new(),
-                    card: req.card.clone(),
-                    customer: req.customer.clone(),
-                    post: None,
-                    nonce: req.nonce,
-                    now: req.now,
-                })
-                .map(Step::Http);
+            return self.api_request(&req.sale_request()).map(Step::Http);
         }
         let creds = &account.credentials;
         let store_key = creds.get("store_key")?;
@@ -364,23 +349,7 @@ impl Gateway for NestPay {
         if !pays {
             verdict.outcome = Outcome::NeedsProvision;
             if account.credentials.opt("api_user").is_some() {
-                let call = self.api_request(&ApiRequest {
-                    account,
-                    operation: Operation::Provision,
-                    order: Order {
-                        id: req.expected.id.clone(),
-                        amount: req.expected.amount,
-                        installments: req.expected.installments.unwrap_or(1),
-                        tx_type: req.tx_type,
-                    },
-                    references: BTreeMap::new(),
-                    card: None,
-                    customer: req.customer.clone(),
-                    post: Some(post.clone()),
-                    nonce: req.nonce,
-                    now: req.now,
-                })?;
-                verdict.next = Some(Step::Http(call));
+                verdict.next = Some(Step::Http(self.api_request(&req.provision_request())?));
             }
             return Ok(verdict);
         }
@@ -458,11 +427,7 @@ impl Gateway for NestPay {
             }
         };
         let xml = doc.to_xml(Some("ISO-8859-9"));
-        let mut context = Map::new();
-        context.insert("gateway".into(), INFO.id.into());
-        context.insert("operation".into(), req.operation.id().into());
-        context.insert("order_id".into(), order.id.clone().into());
-        context.insert("currency".into(), order.currency().alpha.into());
+        let context = call_context(INFO.id, req.operation.id(), order);
         let sensitive: Vec<&str> = sensitive.iter().map(String::as_str).collect();
         Ok(HttpCall::new(
             account.endpoint("api")?,
@@ -520,6 +485,7 @@ impl Gateway for NestPay {
             } else {
                 Outcome::Error
             },
+            reason: None,
             bank,
             references,
             order_status: None,
