@@ -16,6 +16,8 @@ pub mod text;
 pub mod xml;
 
 mod nestpay;
+mod posnet;
+mod posnet_v1;
 
 use crate::api::Input;
 use crate::card::{Expiry, Pan};
@@ -27,7 +29,7 @@ use std::collections::BTreeMap;
 pub use text::RawPost;
 
 /// Every family, in the order `gateways.list` shows them.
-pub static GATEWAYS: &[&dyn Gateway] = &[&nestpay::NestPay];
+pub static GATEWAYS: &[&dyn Gateway] = &[&nestpay::NestPay, &posnet::PosNet, &posnet_v1::PosNetV1];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
