@@ -144,16 +144,18 @@ pub(super) fn insert_ref(refs: &mut BTreeMap<String, String>, name: &str, value:
 
 /// An amount of a status answer: `1,16` (decimal comma, `.` thousands) or plain.
 fn status_amount(text: &str, currency: &'static Currency) -> Option<Money> {
-    let t = if text.contains(',') { text.replace('.', "") } else { text.to_string() };
-    parse_bank_amount(&t, currency, false)
+    let t: String = if text.contains(',') {
+        text.chars().filter(|c| *c != '.').map(|c| if c == ',' { '.' } else { c }).collect()
+    } else {
+        text.to_string()
+    };
+    Money::parse(&t, currency, crate::money::Sign::NonNegative).ok()
 }
 
 /// An order's state from the transactions a status query lists (type, amount as written), for
-/// both families. Only entries the bank flags `1` count (docs/pos-protocols.md §3; see API.md).
-pub(super) fn order_status<'a>(
-    txs: impl Iterator<Item = (&'a str, &'a str)>,
-    currency: &'static Currency,
-) -> OrderStatus {
+/// both families. Only entries the bank flags `1` count: the reference library's reading of an
+/// undocumented flag (API.md, open points).
+pub(super) fn order_status(txs: &[(String, String)], currency: &'static Currency) -> OrderStatus {
     let (mut sale, mut auth, mut refunded, mut reversed) = (None, None, 0, false);
     for (kind, amount) in txs {
         let amount = status_amount(amount, currency);
@@ -293,19 +295,22 @@ fn oos_request(req: &PaymentRequest) -> Result<HttpCall> {
     http(req.account, doc, &[card.pan.digits(), &card.cvv], context)
 }
 
-fn tran_type(t: TxType) -> &'static str {
+/// `Sale` or `Auth` (pre-authorisation), in both families.
+pub(super) fn tran_type(t: TxType) -> &'static str {
     match t {
         TxType::Sale => "Sale",
         TxType::PreAuth => "Auth",
     }
 }
 
+/// The callback's fields: sealed for the bank, passed back to it unchanged.
+const PACKETS: [&str; 3] = ["BankPacket", "MerchantPacket", "Sign"];
+
 /// `oosResolveMerchantData`: the bank opens the callback's packets and answers with the 3D result.
 fn resolve_call(account: &Account, order: &Order, post: &RawPost, accept_half_secure: bool) -> Result<HttpCall> {
     let p = Payment::of(order)?;
-    let packets = ["BankPacket", "MerchantPacket", "Sign"].map(|k| post.text(k));
-    if let Some(i) = packets.iter().position(String::is_empty) {
-        let name = ["BankPacket", "MerchantPacket", "Sign"][i];
+    let packets = PACKETS.map(|k| post.text(k));
+    if let Some((name, _)) = PACKETS.iter().zip(&packets).find(|(_, v)| v.is_empty()) {
         return Err(Error::new(Code::RequestMissingField).at(String::from("post.") + name));
     }
     let mac = MacKey::of(&account.credentials)?.mac(&[&p.xid, &p.amount, &p.currency]);
@@ -340,7 +345,7 @@ impl Gateway for PosNet {
     /// whose MAC-signed answer `api.parse` checks.
     fn verify_callback(&self, req: &CallbackRequest) -> Result<Verdict> {
         req.account.check_model(req.model)?;
-        if ["BankPacket", "MerchantPacket", "Sign"].iter().any(|k| req.post.bytes(k).is_empty()) {
+        if PACKETS.iter().any(|k| req.post.bytes(k).is_empty()) {
             return Ok(Verdict::rejected(SignatureCheck::Missing, Error::new(Code::CallbackSignatureMissing)));
         }
         let order = req.provision_request().order;
@@ -449,7 +454,8 @@ impl Gateway for PosNet {
         }
         match step {
             "oos_request" => {
-                let data = ["data1", "data2", "sign"].map(|k| get(&(String::from("oosRequestDataResponse/") + k)));
+                let d = root.find("oosRequestDataResponse");
+                let data = ["data1", "data2", "sign"].map(|k| d.and_then(|d| d.text_at(k)).unwrap_or_default());
                 if data.iter().any(String::is_empty) {
                     return Err(bad("no oosRequestDataResponse data1, data2 and sign"));
                 }
@@ -485,7 +491,7 @@ impl Gateway for PosNet {
                     .filter(|t| t.text_at("txnStatus").as_deref() == Some("1"))
                     .map(|t| (t.text_at("state").unwrap_or_default(), t.text_at("amount").unwrap_or_default()))
                     .collect();
-                result.order_status = Some(order_status(kept.iter().map(|(k, a)| (k.as_str(), a.as_str())), currency));
+                result.order_status = Some(order_status(&kept, currency));
             }
             _ => {
                 let refs = &mut result.references;
@@ -527,10 +533,6 @@ fn resolve_answer(resp: &ApiResponse, root: &Element, result: &mut ApiResult) ->
         .ok_or_else(|| Error::new(Code::BankBadResponse).detail("no oosResolveMerchantDataResponse"))?;
     let f = |k: &str| d.text_at(k).unwrap_or_default();
     let (md, xid, amount, currency) = (f("mdStatus"), f("xid"), f("amount"), f("currency"));
-    result.bank.md_status = Some(md.clone());
-    if result.bank.message.is_empty() {
-        result.bank.message = f("mdErrorMessage");
-    }
     let key = MacKey::of(&resp.account.credentials)?;
     let order_currency = Currency::find(resp.context_str("currency")?)?;
     let expected = ExpectedOrder {
@@ -540,9 +542,16 @@ fn resolve_answer(resp: &ApiResponse, root: &Element, result: &mut ApiResult) ->
         installments: None,
     };
     let mac = f("mac");
+    let authentic = signatures_equal(mac.as_bytes(), &key.mac(&[&md, &xid, &amount, &currency]));
+    if authentic {
+        result.bank.md_status = Some(md.clone());
+        if result.bank.message.is_empty() {
+            result.bank.message = f("mdErrorMessage");
+        }
+    }
     let refusal = if mac.is_empty() {
         Some(Error::new(Code::CallbackSignatureMissing))
-    } else if !signatures_equal(mac.as_bytes(), &key.mac(&[&md, &xid, &amount, &currency])) {
+    } else if !authentic {
         Some(Error::new(Code::CallbackSignatureMismatch))
     } else if xid != resp.context_str("xid")? {
         Some(Error::new(Code::CallbackOrderMismatch))
@@ -573,12 +582,12 @@ fn resolve_answer(resp: &ApiResponse, root: &Element, result: &mut ApiResult) ->
             .leaf("wpAmount", "0")
             .leaf("mac", key.mac(&[&xid, &ctx("amount")?, &currency])),
     );
-    let mut context = resp.context.clone();
+    let mut context = Map::new();
+    for k in ["gateway", "order_id", "currency", "xid", "amount"] {
+        context.insert(k.into(), resp.context_str(k)?.into());
+    }
     context.insert("operation".into(), "provision".into());
     context.insert("bank_order_id".into(), (String::from("TDSC") + &xid).into());
-    for k in ["bank_data", "merchant_data", "sign", "accept_half_secure"] {
-        context.remove(k);
-    }
     result.outcome = Outcome::NeedsProvision;
     result.next = Some(Step::Http(http(resp.account, doc, &[], context)?));
     Ok(())

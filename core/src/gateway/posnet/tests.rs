@@ -311,6 +311,7 @@ fn tampered_resolve_answers_are_refused() {
         v[i] = if i == 3 { "US".into() } else { v[i].clone() + "0" };
         let r = parse(&context, 200, &resolve_body(&v[0], &v[1], &v[2], &v[3], REAL_MAC))["result"].clone();
         assert_eq!(r["reason"]["code"], "callback.signature_mismatch", "field {i}");
+        assert_eq!(r["bank"]["md_status"], Value::Null, "nothing from a forged answer is echoed");
         assert_eq!(
             (r["outcome"].as_str(), r["next"].clone(), r["references"].clone()),
             (Some("error"), Value::Null, json!({}))
@@ -575,4 +576,23 @@ fn listed_with_its_presets_and_credentials() {
             {"id": "api", "test": "https://setmpos.ykb.com/PosnetWebService/XML", "live": "https://posnet.yapikredi.com.tr/PosnetWebService/XML"}
         ])
     );
+}
+
+/// The shared vector posnet-response-mac-001 (PosNetCryptTest::testCheck3DHash, mdStatus 9) through
+/// the verifying op: the resolve answer of order 895 for 1.00 TL is authentic and a 3D failure.
+#[test]
+fn response_mac_vector_through_api_parse() {
+    let file: Value = serde_json::from_str(include_str!("../../../../tests/vectors/known-answers.json")).unwrap();
+    let vector = file["vectors"].as_array().unwrap().iter().find(|v| v["id"] == "posnet-response-mac-001").unwrap();
+    let r = &vector["inputs"]["response"];
+    let field = |k: &str| r[k].as_str().unwrap();
+    let context = ok(verify(callback(), "895", "1.00"))["next"]["http"]["context"].clone();
+    let body = resolve_body(field("mdStatus"), field("xid"), field("amount"), field("currency"), field("mac"));
+    let answer = parse(&context, 200, &body)["result"].clone();
+    assert_eq!(
+        (answer["outcome"].as_str(), answer["reason"]["code"].as_str(), answer["bank"]["md_status"].as_str()),
+        (Some("3ds_failed"), Some("callback.3ds_failed"), Some("9"))
+    );
+    let tampered = body.replace("<amount>100</amount>", "<amount></amount>");
+    assert_eq!(parse(&context, 200, &tampered)["result"]["reason"]["code"], "callback.signature_mismatch");
 }

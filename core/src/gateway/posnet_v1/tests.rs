@@ -313,8 +313,12 @@ const PARAMS: &str = "ECI:CAVV:MdStatus:MdErrorMessage:MD:SecureTransactionId";
 
 #[test]
 fn the_shared_vector_callback_leads_to_the_provision_of_the_crypt_test() {
-    // posnetv1-callback-001 (OrderId "123" as the test wrote it, unpadded).
-    let v = ok(verify(MID, success_callback(), "123", "100.01"));
+    // posnetv1-callback-001 from the shared file (OrderId "123" as the test wrote it, unpadded).
+    let file: Value = serde_json::from_str(include_str!("../../../../tests/vectors/known-answers.json")).unwrap();
+    let vector = file["vectors"].as_array().unwrap().iter().find(|v| v["id"] == "posnetv1-callback-001").unwrap();
+    assert_eq!(vector["inputs"]["response"], success_callback());
+    let v = ok(verify(MID, vector["inputs"]["response"].clone(), "123", "100.01"));
+    assert_eq!((v["signature"].as_str(), v["authentic"].as_bool()), (Some("verified"), Some(true)));
     assert_eq!(v["outcome"], "needs_provision");
     let body: Value =
         serde_json::from_slice(&crypto::base64_decode(v["next"]["http"]["body_base64"].as_str().unwrap()).unwrap())
