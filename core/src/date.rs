@@ -2,6 +2,7 @@
 //! come in the request, which keeps every answer reproducible.
 
 use crate::error::{Code, Error, Result};
+use std::fmt::Write as _;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date {
@@ -113,6 +114,36 @@ impl DateTime {
             millis: millis as u16,
         })
     }
+
+    /// Formats with the tokens `yyyy`, `MM`, `dd`, `HH`, `mm`, `ss` and `SSS` (milliseconds); every
+    /// other character is copied (`"yyyy-MM-ddTHH:mm:ss.000"` → `2024-04-04T21:11:41.000`).
+    pub fn format(&self, pattern: &str) -> String {
+        let d = self.date;
+        let tokens = [
+            ("yyyy", u32::from(d.year), 4),
+            ("MM", u32::from(d.month), 2),
+            ("dd", u32::from(d.day), 2),
+            ("HH", u32::from(self.hour), 2),
+            ("mm", u32::from(self.minute), 2),
+            ("ss", u32::from(self.second), 2),
+            ("SSS", u32::from(self.millis), 3),
+        ];
+        let mut out = String::with_capacity(pattern.len());
+        let mut rest = pattern;
+        'next: while !rest.is_empty() {
+            for (token, value, width) in tokens {
+                if let Some(after) = rest.strip_prefix(token) {
+                    let _ = write!(out, "{value:0width$}");
+                    rest = after;
+                    continue 'next;
+                }
+            }
+            let mut chars = rest.chars();
+            out.extend(chars.next());
+            rest = chars.as_str();
+        }
+        out
+    }
 }
 
 /// Days since 1970-01-01 (H. Hinnant's civil-from-days algorithms).
@@ -177,6 +208,15 @@ mod tests {
         ] {
             assert_eq!(DateTime::parse(bad).unwrap_err().code, Code::DateTimeInvalid, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn datetimes_format_with_tokens() {
+        let t = DateTime::parse("2024-04-04T18:01:02.5Z").unwrap();
+        assert_eq!(t.format("yyyy-MM-ddTHH:mm:ss.000"), "2024-04-04T21:01:02.000");
+        assert_eq!(t.format("dd.MM.yyyy HH:mm:ss.SSS"), "04.04.2024 21:01:02.500");
+        assert_eq!(t.format("yyyyMMddHHmmss"), "20240404210102");
+        assert_eq!(t.format("ı y M"), "ı y M", "partial tokens and non-ASCII are copied");
     }
 
     #[test]

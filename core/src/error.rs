@@ -117,6 +117,15 @@ codes! {
     // Bank answers (`api.parse`).
     BankBadResponse = "bank.bad_response", "The bank's answer could not be read (garbage or truncated)", "Bankanın yanıtı okunamadı (bozuk veya eksik)";
     BankHttpError = "bank.http_error", "The bank answered with an HTTP error", "Banka bir HTTP hatasıyla yanıt verdi";
+    // Installment plans and quotes.
+    InstallmentsRateFormat = "installments.rate_format", "A rate is a plain decimal percent such as \"2.49\"", "Oran \"2.49\" gibi düz bir ondalık yüzde olmalı";
+    InstallmentsRateTooManyDecimals = "installments.rate_too_many_decimals", "A rate has at most 4 decimals", "Oranda en fazla 4 ondalık basamak olabilir";
+    InstallmentsRateTooHigh = "installments.rate_too_high", "A rate is at most 100 %", "Oran en fazla %100 olabilir";
+    InstallmentsGrossupRate = "installments.grossup_rate", "A gross-up rate must be below 100 %", "Brüte tamamlama oranı %100'ün altında olmalı";
+    InstallmentsCountOutOfRange = "installments.count_out_of_range", "An installment count is between 1 and 18", "Taksit sayısı 1 ile 18 arasında olmalı";
+    InstallmentsDuplicateCount = "installments.duplicate_count", "The plan lists this installment count twice", "Plan bu taksit sayısını iki kez içeriyor";
+    InstallmentsDuplicatePlan = "installments.duplicate_plan", "Two plans are for the same card family", "İki plan aynı kart ailesi için";
+    InstallmentsUnknownCategory = "installments.unknown_category", "Unknown cart category", "Bilinmeyen sepet kategorisi";
 }
 
 impl fmt::Display for Code {

@@ -10,6 +10,7 @@ pub mod card;
 pub mod date;
 pub mod error;
 pub mod gateway;
+pub mod installments;
 pub mod issuer;
 pub mod money;
 

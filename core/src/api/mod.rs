@@ -37,6 +37,8 @@ static OPS: &[(&str, Op)] = &[
     ("api.request", ops::gateway::request),
     ("api.parse", ops::gateway::parse),
     ("signature.compute", ops::gateway::signature),
+    ("installments.quote", ops::installments::quote),
+    ("installments.table", ops::installments::table),
 ];
 
 /// Names of every operation, in registry order.

@@ -15,6 +15,8 @@ pub mod natsort;
 pub mod text;
 pub mod xml;
 
+mod akbank;
+mod garanti;
 mod nestpay;
 mod posnet;
 mod posnet_v1;
@@ -29,7 +31,8 @@ use std::collections::BTreeMap;
 pub use text::RawPost;
 
 /// Every family, in the order `gateways.list` shows them.
-pub static GATEWAYS: &[&dyn Gateway] = &[&nestpay::NestPay, &posnet::PosNet, &posnet_v1::PosNetV1];
+pub static GATEWAYS: &[&dyn Gateway] =
+    &[&nestpay::NestPay, &garanti::Garanti, &akbank::Akbank, &posnet::PosNet, &posnet_v1::PosNetV1];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -360,13 +363,13 @@ pub struct PaymentRequest<'a> {
     pub now: Option<DateTime>,
 }
 
-impl PaymentRequest<'_> {
+impl<'a> PaymentRequest<'a> {
     pub fn nonce(&self, len: usize) -> Result<String> {
         nonce_prefix(self.nonce, len)
     }
 
-    /// The server-to-server sale (or pre-authorisation) of a `regular` payment.
-    pub fn sale_request(&self) -> ApiRequest<'_> {
+    /// The server-to-server sale (or pre-authorisation) that a `regular` payment is.
+    pub fn regular_request(&self) -> ApiRequest<'_> {
         ApiRequest {
             account: self.account,
             operation: match self.order.tx_type {
@@ -390,6 +393,11 @@ pub fn nonce_prefix(nonce: Option<&str>, len: usize) -> Result<String> {
     n.get(..len).filter(|p| p.bytes().all(|b| b.is_ascii_hexdigit())).map(str::to_string).ok_or_else(|| {
         Error::new(Code::RequestInvalidValue).at("nonce").detail(format!("at least {len} hex characters"))
     })
+}
+
+/// The caller's `now`, for protocols that sign a timestamp.
+pub fn require_now(now: Option<DateTime>) -> Result<DateTime> {
+    now.ok_or_else(|| Error::new(Code::RequestMissingField).at("now"))
 }
 
 /// What the host does next.
@@ -461,6 +469,27 @@ impl HttpCall {
             context,
         }
     }
+
+    /// A JSON POST: `body` is serialised once, and any signature must cover exactly these bytes
+    /// (keys in sorted order: the core's serde_json keeps no insertion order).
+    pub fn json(url: String, body: &Value, sensitive: &[&str], context: Map<String, Value>) -> HttpCall {
+        HttpCall::new(url, "application/json", body.to_string().into_bytes(), sensitive, context)
+    }
+
+    /// Adds a request header (e.g. a signature over the body).
+    pub fn header(mut self, name: &str, value: String) -> HttpCall {
+        self.headers.push((name.into(), value));
+        self
+    }
+}
+
+/// A JSON object from name–value pairs, for request bodies (compiles smaller than `json!`).
+pub fn json_object(pairs: Vec<(&str, Value)>) -> Value {
+    let mut map = Map::new();
+    for (name, value) in pairs {
+        map.insert(name.to_string(), value);
+    }
+    Value::Object(map)
 }
 
 /// A masked copy of a sensitive value for logs: card numbers keep first 6 and last 4.
@@ -493,12 +522,13 @@ pub struct CallbackRequest<'a> {
     pub now: Option<DateTime>,
 }
 
-impl CallbackRequest<'_> {
-    /// The `provision` request that completes a `3d` payment with this callback.
-    pub fn provision_request(&self) -> ApiRequest<'_> {
+impl<'a> CallbackRequest<'a> {
+    /// The server-to-server request that continues this callback (`provision`, `status`) for the
+    /// expected order.
+    pub fn follow_up(&self, operation: Operation) -> ApiRequest<'a> {
         ApiRequest {
             account: self.account,
-            operation: Operation::Provision,
+            operation,
             order: Order {
                 id: self.expected.id.clone(),
                 amount: self.expected.amount,
@@ -512,6 +542,33 @@ impl CallbackRequest<'_> {
             nonce: self.nonce,
             now: self.now,
         }
+    }
+}
+
+/// Adds bank references from `(reference name, field)` pairs, skipping absent and empty values.
+pub fn add_references(refs: &mut BTreeMap<String, String>, pairs: &[(&str, &str)], get: &dyn Fn(&str) -> String) {
+    // One insert at a time: collecting into a BTreeMap would pull a sort into the .wasm.
+    for (name, field) in pairs {
+        let value = get(field);
+        if !value.is_empty() {
+            refs.insert(name.to_string(), value);
+        }
+    }
+}
+
+/// Bank references from `(reference name, field)` pairs (see [`add_references`]).
+pub fn collect_references(pairs: &[(&str, &str)], get: &dyn Fn(&str) -> String) -> BTreeMap<String, String> {
+    let mut refs = BTreeMap::new();
+    add_references(&mut refs, pairs, get);
+    refs
+}
+
+/// An installment count as NestPay and Garanti send it: empty for a single payment.
+pub fn installment_text(n: u32) -> String {
+    if n <= 1 {
+        String::new()
+    } else {
+        n.to_string()
     }
 }
 
@@ -632,6 +689,16 @@ impl ApiRequest<'_> {
     pub fn post(&self) -> Result<&RawPost> {
         self.post.as_ref().ok_or_else(|| Error::new(Code::RequestMissingField).at("post"))
     }
+
+    /// The context `api.parse` reads back: gateway, operation, order id and currency.
+    pub fn context(&self) -> Map<String, Value> {
+        let mut context = Map::new();
+        context.insert("gateway".into(), self.account.info().id.into());
+        context.insert("operation".into(), self.operation.id().into());
+        context.insert("order_id".into(), self.order.id.clone().into());
+        context.insert("currency".into(), self.order.currency().alpha.into());
+        context
+    }
 }
 
 pub struct ApiResponse<'a> {
@@ -650,6 +717,31 @@ impl ApiResponse<'_> {
                 .at(format!("context.{key}"))
                 .detail("pass back the context of the request")
         })
+    }
+
+    /// The operation of the request this answers (from [`ApiRequest::context`]).
+    pub fn operation(&self) -> Result<Operation> {
+        Operation::parse(self.context_str("operation")?)
+            .ok_or_else(|| Error::new(Code::RequestInvalidValue).at("context.operation"))
+    }
+
+    /// A successful answer's XML document, whose root element must be `root`.
+    pub fn xml(&self, root: &str) -> Result<xml::Element> {
+        self.ensure_ok()?;
+        let doc = xml::Element::parse(&text::decode_text(self.body))
+            .map_err(|e| Error::new(Code::BankBadResponse).detail(e))?;
+        if doc.local_name() != root {
+            return Err(Error::new(Code::BankBadResponse).detail(format!("unexpected root <{}>", doc.local_name())));
+        }
+        Ok(doc)
+    }
+
+    /// Refuses an answer that names another order than the request's (an empty id names none).
+    pub fn check_order_id(&self, answered: &str) -> Result<()> {
+        if !answered.is_empty() && answered != self.context_str("order_id")? {
+            return Err(Error::new(Code::BankBadResponse).detail("the answer is for another order"));
+        }
+        Ok(())
     }
 
     /// Refuses HTTP errors and empty bodies before any parsing.
@@ -754,16 +846,6 @@ pub fn parse_bank_amount(text: &str, currency: &'static Currency, minor_units: b
         return t.parse::<i64>().ok().and_then(|m| Money::from_minor(m, currency).ok());
     }
     Money::parse(&t.replace(',', "."), currency, crate::money::Sign::NonNegative).ok()
-}
-
-/// The opaque `context` of a server-to-server call: the family, the operation (or step) and the order.
-pub fn call_context(gateway: &str, operation: &str, order: &Order) -> Map<String, Value> {
-    let mut context = Map::new();
-    context.insert("gateway".into(), gateway.into());
-    context.insert("operation".into(), operation.into());
-    context.insert("order_id".into(), order.id.clone().into());
-    context.insert("currency".into(), order.currency().alpha.into());
-    context
 }
 
 /// The MPI result classes (docs/pos-protocols.md §0.2).

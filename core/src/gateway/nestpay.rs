@@ -156,14 +156,6 @@ fn v1_response_plaintext(post: &RawPost, store_key: &str) -> Vec<u8> {
     out
 }
 
-fn installment_field(n: u32) -> String {
-    if n <= 1 {
-        String::new()
-    } else {
-        n.to_string()
-    }
-}
-
 fn tran_type(t: TxType) -> &'static str {
     match t {
         TxType::Sale => "Auth",
@@ -198,7 +190,7 @@ impl Gateway for NestPay {
         let card_entry = account.check_model(req.model)?;
         check_order_id(&req.order.id, INFO.max_order_id)?;
         if req.model == Model::Regular {
-            return self.api_request(&req.sale_request()).map(Step::Http);
+            return self.api_request(&req.regular_request()).map(Step::Http);
         }
         let creds = &account.credentials;
         let store_key = creds.get("store_key")?;
@@ -213,7 +205,7 @@ impl Gateway for NestPay {
             ("rnd".into(), req.nonce(24)?.to_ascii_uppercase()),
             ("lang".into(), if req.lang == Lang::Tr { "tr" } else { "en" }.into()),
             ("currency".into(), currency_code(&req.order)?),
-            ("taksit".into(), installment_field(req.order.installments)),
+            ("taksit".into(), installment_text(req.order.installments)),
         ];
         match version {
             HashVersion::V3 => {
@@ -349,7 +341,7 @@ impl Gateway for NestPay {
         if !pays {
             verdict.outcome = Outcome::NeedsProvision;
             if account.credentials.opt("api_user").is_some() {
-                verdict.next = Some(Step::Http(self.api_request(&req.provision_request())?));
+                verdict.next = Some(Step::Http(self.api_request(&req.follow_up(Operation::Provision))?));
             }
             return Ok(verdict);
         }
@@ -388,7 +380,7 @@ impl Gateway for NestPay {
                 .leaf("OrderId", order.id.as_str())
                 .leaf("Total", order.amount.decimal())
                 .leaf("Currency", currency_code(order)?)
-                .leaf("Taksit", installment_field(order.installments)))
+                .leaf("Taksit", installment_text(order.installments)))
         };
         doc = match req.operation {
             Operation::Provision => {
@@ -427,26 +419,19 @@ impl Gateway for NestPay {
             }
         };
         let xml = doc.to_xml(Some("ISO-8859-9"));
-        let context = call_context(INFO.id, req.operation.id(), order);
         let sensitive: Vec<&str> = sensitive.iter().map(String::as_str).collect();
         Ok(HttpCall::new(
             account.endpoint("api")?,
             "text/xml; charset=ISO-8859-9",
             iso8859_9_encode(&xml),
             &sensitive,
-            context,
+            req.context(),
         ))
     }
 
     fn api_parse(&self, resp: &ApiResponse) -> Result<ApiResult> {
-        resp.ensure_ok()?;
-        let operation = Operation::parse(resp.context_str("operation")?)
-            .ok_or_else(|| Error::new(Code::RequestInvalidValue).at("context.operation"))?;
-        let root =
-            Element::parse(&text::decode_text(resp.body)).map_err(|e| Error::new(Code::BankBadResponse).detail(e))?;
-        if root.local_name() != "CC5Response" {
-            return Err(Error::new(Code::BankBadResponse).detail(format!("unexpected root <{}>", root.local_name())));
-        }
+        let operation = resp.operation()?;
+        let root = resp.xml("CC5Response")?;
         let get = |path: &str| root.text_at(path).unwrap_or_default();
         let code = get("ProcReturnCode");
         let response = get("Response");
@@ -459,23 +444,17 @@ impl Gateway for NestPay {
             md_status: None,
             error_code: get("Extra/ERRORCODE"),
         };
-        let mut references = BTreeMap::new();
-        for (name, path) in [
-            ("order_id", "OrderId"),
-            ("group_id", "GroupId"),
-            ("auth_code", "AuthCode"),
-            ("host_ref", "HostRefNum"),
-            ("transaction_id", "TransId"),
-        ] {
-            let v = get(path);
-            if !v.is_empty() {
-                references.insert(name.to_string(), v);
-            }
-        }
-        let order_id = resp.context_str("order_id")?;
-        if references.get("order_id").is_some_and(|o| o != order_id) {
-            return Err(Error::new(Code::BankBadResponse).detail("the answer is for another order"));
-        }
+        let references = collect_references(
+            &[
+                ("order_id", "OrderId"),
+                ("group_id", "GroupId"),
+                ("auth_code", "AuthCode"),
+                ("host_ref", "HostRefNum"),
+                ("transaction_id", "TransId"),
+            ],
+            &get,
+        );
+        resp.check_order_id(&get("OrderId"))?;
         let approved = code == "00" && (response.is_empty() || response == "Approved");
         let mut result = ApiResult {
             outcome: if approved {
@@ -501,12 +480,11 @@ impl Gateway for NestPay {
                 "D" | "ERR" => "declined",
                 _ => "unknown",
             };
-            for (name, path) in [("auth_code", "Extra/AUTH_CODE"), ("host_ref", "Extra/HOST_REF_NUM")] {
-                let v = get(path);
-                if !v.is_empty() {
-                    result.references.insert(name.to_string(), v);
-                }
-            }
+            add_references(
+                &mut result.references,
+                &[("auth_code", "Extra/AUTH_CODE"), ("host_ref", "Extra/HOST_REF_NUM")],
+                &get,
+            );
             result.order_status = Some(OrderStatus {
                 state,
                 amount: minor("Extra/ORIG_TRANS_AMT"),
@@ -542,19 +520,16 @@ impl Gateway for NestPay {
 }
 
 fn references_from_post(post: &RawPost) -> BTreeMap<String, String> {
-    let mut refs = BTreeMap::new();
-    for (name, field) in [
-        ("order_id", "oid"),
-        ("auth_code", "AuthCode"),
-        ("host_ref", "HostRefNum"),
-        ("transaction_id", "TransId"),
-        ("xid", "xid"),
-    ] {
-        if let Some(v) = post.opt_text(field) {
-            refs.insert(name.to_string(), v);
-        }
-    }
-    refs
+    collect_references(
+        &[
+            ("order_id", "oid"),
+            ("auth_code", "AuthCode"),
+            ("host_ref", "HostRefNum"),
+            ("transaction_id", "TransId"),
+            ("xid", "xid"),
+        ],
+        &|f| post.text(f),
+    )
 }
 
 #[cfg(test)]

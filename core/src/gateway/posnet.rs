@@ -9,7 +9,7 @@
 //! The helpers marked `pub(super)` are shared with the POSNET V1 JSON family.
 
 use super::crypto::{hash, signatures_equal, Digest, Encoding};
-use super::text::{decode_text, iso8859_9_encode, php_string, urlencode_bytes};
+use super::text::{iso8859_9_encode, php_string, urlencode_bytes};
 use super::xml::Element;
 use super::*;
 use crate::money::CurrencyStyle;
@@ -136,12 +136,6 @@ pub(super) fn scalar(input: &Input, key: &str) -> Result<String> {
         .ok_or_else(|| Error::new(Code::RequestInvalidType).at(input.field(key)))
 }
 
-pub(super) fn insert_ref(refs: &mut BTreeMap<String, String>, name: &str, value: String) {
-    if !value.is_empty() {
-        refs.insert(name.to_string(), value);
-    }
-}
-
 /// An amount of a status answer: `1,16` (decimal comma, `.` thousands) or plain.
 fn status_amount(text: &str, currency: &'static Currency) -> Option<Money> {
     let t: String = if text.contains(',') {
@@ -262,8 +256,10 @@ impl Payment {
         })
     }
 
-    fn context(&self, operation: &str, order: &Order) -> Map<String, Value> {
-        let mut c = call_context(INFO.id, operation, order);
+    /// The request's context, for `step` (an operation or a 3D step), with xid and amount.
+    fn context(&self, req: &ApiRequest, step: &str) -> Map<String, Value> {
+        let mut c = req.context();
+        c.insert("operation".into(), step.into());
         c.insert("xid".into(), self.xid.clone().into());
         c.insert("amount".into(), self.amount.clone().into());
         c
@@ -289,7 +285,7 @@ fn oos_request(req: &PaymentRequest) -> Result<HttpCall> {
             .leaf("cardHolderName", holder.as_str())
             .leaf("tranType", tran_type(req.order.tx_type)),
     );
-    let mut context = p.context("oos_request", &req.order);
+    let mut context = p.context(&req.regular_request(), "oos_request");
     context.insert("return_url".into(), req.ok_url.clone().into());
     context.insert("lang".into(), if req.lang == Lang::Tr { "tr" } else { "en" }.into());
     http(req.account, doc, &[card.pan.digits(), &card.cvv], context)
@@ -307,8 +303,9 @@ pub(super) fn tran_type(t: TxType) -> &'static str {
 const PACKETS: [&str; 3] = ["BankPacket", "MerchantPacket", "Sign"];
 
 /// `oosResolveMerchantData`: the bank opens the callback's packets and answers with the 3D result.
-fn resolve_call(account: &Account, order: &Order, post: &RawPost, accept_half_secure: bool) -> Result<HttpCall> {
-    let p = Payment::of(order)?;
+fn resolve_call(req: &ApiRequest, accept_half_secure: bool) -> Result<HttpCall> {
+    let (account, post) = (req.account, req.post()?);
+    let p = Payment::of(&req.order)?;
     let packets = PACKETS.map(|k| post.text(k));
     if let Some((name, _)) = PACKETS.iter().zip(&packets).find(|(_, v)| v.is_empty()) {
         return Err(Error::new(Code::RequestMissingField).at(String::from("post.") + name));
@@ -322,7 +319,7 @@ fn resolve_call(account: &Account, order: &Order, post: &RawPost, accept_half_se
             .leaf("sign", sign.as_str())
             .leaf("mac", mac),
     );
-    let mut context = p.context("resolve", order);
+    let mut context = p.context(req, "resolve");
     context.insert("bank_data".into(), bank.into());
     context.insert("merchant_data".into(), merchant.into());
     context.insert("sign".into(), sign.into());
@@ -337,7 +334,8 @@ impl Gateway for PosNet {
 
     fn prepare(&self, req: &PaymentRequest) -> Result<Step> {
         req.account.check_model(req.model)?;
-        let call = if req.model == Model::Regular { self.api_request(&req.sale_request())? } else { oos_request(req)? };
+        let call =
+            if req.model == Model::Regular { self.api_request(&req.regular_request())? } else { oos_request(req)? };
         Ok(Step::Http(call))
     }
 
@@ -348,7 +346,6 @@ impl Gateway for PosNet {
         if PACKETS.iter().any(|k| req.post.bytes(k).is_empty()) {
             return Ok(Verdict::rejected(SignatureCheck::Missing, Error::new(Code::CallbackSignatureMissing)));
         }
-        let order = req.provision_request().order;
         Ok(Verdict {
             signature: SignatureCheck::NotSigned,
             outcome: Outcome::NeedsProvision,
@@ -356,7 +353,7 @@ impl Gateway for PosNet {
             bank: BankStatus::default(),
             references: BTreeMap::new(),
             masked_pan: None,
-            next: Some(Step::Http(resolve_call(req.account, &order, &req.post, req.accept_half_secure)?)),
+            next: Some(Step::Http(resolve_call(&req.follow_up(Operation::Provision), req.accept_half_secure)?)),
         })
     }
 
@@ -365,7 +362,7 @@ impl Gateway for PosNet {
         account.check_operation(req.operation)?;
         let order = &req.order;
         let p = Payment::of(order)?;
-        let mut context = p.context(req.operation.id(), order);
+        let mut context = p.context(req, req.operation.id());
         let doc = head(&account.credentials)?;
         let mut sensitive: Vec<&str> = Vec::new();
         // Cancel and refund name the payment by its host reference, else by order id.
@@ -412,19 +409,15 @@ impl Gateway for PosNet {
                     context,
                 )
             }
-            Operation::Provision => return resolve_call(account, order, req.post()?, false),
+            Operation::Provision => return resolve_call(req, false),
         };
         http(account, doc.leaf("tranDateRequired", "1").child(body), &sensitive, context)
     }
 
     fn api_parse(&self, resp: &ApiResponse) -> Result<ApiResult> {
-        resp.ensure_ok()?;
+        let root = resp.xml("posnetResponse")?;
         let step = resp.context_str("operation")?;
         let bad = |detail: &str| Error::new(Code::BankBadResponse).detail(detail);
-        let root = Element::parse(&decode_text(resp.body)).map_err(|e| Error::new(Code::BankBadResponse).detail(e))?;
-        if root.local_name() != "posnetResponse" {
-            return Err(bad("not a posnetResponse"));
-        }
         let get = |path: &str| root.text_at(path).unwrap_or_default();
         let mut result = ApiResult {
             outcome: Outcome::Error,
@@ -495,14 +488,14 @@ impl Gateway for PosNet {
             }
             _ => {
                 let refs = &mut result.references;
-                insert_ref(refs, "order_id", resp.context_str("order_id")?.to_string());
-                insert_ref(refs, "host_ref", get("hostlogkey"));
-                insert_ref(refs, "auth_code", get("authCode"));
-                for k in ["xid", "bank_order_id"] {
-                    if let Some(v) = resp.context.get(k).and_then(Value::as_str) {
-                        insert_ref(refs, k, v.to_string());
-                    }
-                }
+                add_references(refs, &[("host_ref", "hostlogkey"), ("auth_code", "authCode")], &get);
+                let from_context =
+                    |k: &str| resp.context.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+                add_references(
+                    refs,
+                    &[("order_id", "order_id"), ("xid", "xid"), ("bank_order_id", "bank_order_id")],
+                    &from_context,
+                );
             }
         }
         Ok(result)

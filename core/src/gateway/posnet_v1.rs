@@ -8,9 +8,7 @@
 //! values its `MACParams` names. Ids, currencies and status states are POSNET's (`super::posnet`).
 
 use super::crypto::{hash, signatures_equal, Digest, Encoding};
-use super::posnet::{
-    currency_code, insert_ref, order_ref, order_status, scalar, tran_type, xid, ALL_OPERATIONS, CREDENTIALS,
-};
+use super::posnet::{currency_code, order_ref, order_status, scalar, tran_type, xid, ALL_OPERATIONS, CREDENTIALS};
 use super::text::{decode_text, php_string};
 use super::*;
 use crate::money::CurrencyStyle;
@@ -113,29 +111,6 @@ fn installments(n: u32) -> (String, &'static str) {
     }
 }
 
-/// A request field's value (a table instead of `json!`: far less code).
-enum J<'a> {
-    T(&'a str),
-    N(i64),
-    Null,
-    Doc(Map<String, Value>),
-}
-
-/// A JSON object from its fields; a later field replaces an earlier one of the same name.
-fn doc(fields: Vec<(&str, J)>) -> Map<String, Value> {
-    let mut map = Map::new();
-    for (k, v) in fields {
-        let value = match v {
-            J::T(s) => Value::from(s),
-            J::N(n) => Value::from(n),
-            J::Null => Value::Null,
-            J::Doc(m) => Value::Object(m),
-        };
-        map.insert(k.to_string(), value);
-    }
-    map
-}
-
 impl Gateway for PosNetV1 {
     fn info(&self) -> &'static GatewayInfo {
         &INFO
@@ -145,7 +120,7 @@ impl Gateway for PosNetV1 {
         let account = req.account;
         let card_entry = account.check_model(req.model)?;
         if req.model == Model::Regular {
-            return self.api_request(&req.sale_request()).map(Step::Http);
+            return self.api_request(&req.regular_request()).map(Step::Http);
         }
         let creds = &account.credentials;
         let order = &req.order;
@@ -228,7 +203,7 @@ impl Gateway for PosNetV1 {
             masked_pan: None,
             next: None,
         };
-        insert_ref(&mut verdict.references, "transaction_id", post.text("SecureTransactionId"));
+        add_references(&mut verdict.references, &[("transaction_id", "SecureTransactionId")], &|k| post.text(k));
 
         // 2. Order id, amount and currency are not signed: a visible mismatch stops here, a match
         // proves nothing (the provision sends the shop's own order and amount).
@@ -260,12 +235,11 @@ impl Gateway for PosNetV1 {
             return Ok(verdict);
         }
         verdict.outcome = Outcome::NeedsProvision;
-        verdict.next = Some(Step::Http(self.api_request(&req.provision_request())?));
+        verdict.next = Some(Step::Http(self.api_request(&req.follow_up(Operation::Provision))?));
         Ok(verdict)
     }
 
     fn api_request(&self, req: &ApiRequest) -> Result<HttpCall> {
-        use J::{Null, N, T};
         let account = req.account;
         account.check_operation(req.operation)?;
         let creds = &account.credentials;
@@ -274,45 +248,43 @@ impl Gateway for PosNetV1 {
         let amount = order.amount.minor();
         let currency = currency_code(order.currency())?;
         let (count, kind) = installments(order.installments);
-        let mut context = call_context(INFO.id, req.operation.id(), order);
+        let mut context = req.context();
         let mut sensitive: Vec<&str> = Vec::new();
+        let t = Value::from;
         let mut fields = vec![
-            ("ApiType", T("JSON")),
-            ("ApiVersion", T("V100")),
-            ("MerchantNo", T(creds.get("merchant_no")?)),
-            ("TerminalNo", T(creds.get("terminal_id")?)),
+            ("ApiType", t("JSON")),
+            ("ApiVersion", t("V100")),
+            ("MerchantNo", t(creds.get("merchant_no")?)),
+            ("TerminalNo", t(creds.get("terminal_id")?)),
         ];
-        let head =
-            [("CipheredData", Null), ("DealerData", Null), ("IsEncrypted", Null), ("PaymentFacilitatorData", Null)];
+        let head = ["CipheredData", "DealerData", "IsEncrypted", "PaymentFacilitatorData"].map(|k| (k, Value::Null));
         let payment = [
-            ("Amount", N(amount)),
-            ("CurrencyCode", T(&currency)),
-            ("OrderId", T(&oid)),
-            ("InstallmentCount", T(&count)),
-            ("InstallmentType", T(kind)),
+            ("Amount", Value::from(amount)),
+            ("CurrencyCode", t(currency.as_str())),
+            ("InstallmentCount", t(count.as_str())),
+            ("InstallmentType", t(kind)),
         ];
-        let by_order; // the payment by its host reference, else by its order id
         let (endpoint, params) = match req.operation {
             Operation::Provision => {
                 let post = req.post()?;
                 context.insert("bank_order_id".into(), (String::from("TDS_") + &oid).into());
-                let secure = ["SecureTransactionId", "CAVV", "ECI", "MD"].map(|k| post.text(k));
-                let [id, cavv, eci, md] = &secure;
-                let three_d = doc(vec![
-                    ("SecureTransactionId", T(id)),
-                    ("CavvData", T(cavv)),
-                    ("Eci", T(eci)),
+                let [id, cavv, eci, md] = ["SecureTransactionId", "CAVV", "ECI", "MD"].map(|k| post.text(k).into());
+                let three_d = json_object(vec![
+                    ("SecureTransactionId", id),
+                    ("CavvData", cavv),
+                    ("Eci", eci),
                     // A number, as PHP's (int) cast makes it.
-                    ("MdStatus", N(post.text("MdStatus").parse().unwrap_or(0))),
-                    ("MD", T(md)),
+                    ("MdStatus", Value::from(post.text("MdStatus").parse::<i64>().unwrap_or(0))),
+                    ("MD", md),
                 ]);
                 fields.extend([
-                    ("PaymentInstrumentType", T("CARD")),
-                    ("IsEncrypted", T("N")),
-                    ("IsTDSecureMerchant", T("Y")),
-                    ("IsMailOrder", T("N")),
-                    ("ThreeDSecureData", J::Doc(three_d)),
-                    ("PointAmount", N(0)),
+                    ("PaymentInstrumentType", t("CARD")),
+                    ("IsEncrypted", t("N")),
+                    ("IsTDSecureMerchant", t("Y")),
+                    ("IsMailOrder", t("N")),
+                    ("ThreeDSecureData", three_d),
+                    ("PointAmount", Value::from(0)),
+                    ("OrderId", t(oid.as_str())),
                 ]);
                 fields.extend(payment);
                 (tran_type(order.tx_type), PROVISION_PARAMS)
@@ -321,18 +293,18 @@ impl Gateway for PosNetV1 {
                 let card = req.card()?;
                 sensitive = vec![card.pan.digits(), &card.cvv];
                 context.insert("bank_order_id".into(), (String::from("0000") + &oid).into());
-                let expiry = card.expiry.yy() + &card.expiry.mm();
-                let card_data = doc(vec![
-                    ("CardNo", T(card.pan.digits())),
-                    ("ExpireDate", T(&expiry)),
-                    ("Cvc2", T(&card.cvv)),
-                    ("CardHolderName", T(&card.holder)),
+                let card_data = json_object(vec![
+                    ("CardNo", t(card.pan.digits())),
+                    ("ExpireDate", (card.expiry.yy() + &card.expiry.mm()).into()),
+                    ("Cvc2", t(card.cvv.as_str())),
+                    ("CardHolderName", t(card.holder.as_str())),
                 ]);
                 fields.extend(head);
                 fields.extend([
-                    ("CardInformationData", J::Doc(card_data)),
-                    ("IsMailOrder", T("N")),
-                    ("PaymentInstrumentType", T("CARD")),
+                    ("CardInformationData", card_data),
+                    ("IsMailOrder", t("N")),
+                    ("PaymentInstrumentType", t("CARD")),
+                    ("OrderId", t(oid.as_str())),
                 ]);
                 for name in [
                     "AdditionalInfoData",
@@ -343,7 +315,7 @@ impl Gateway for PosNetV1 {
                     "MerchantMessageData",
                     "PointAmount",
                 ] {
-                    fields.push((name, Null));
+                    fields.push((name, Value::Null));
                 }
                 fields.extend(payment);
                 let tx = if req.operation == Operation::Sale { TxType::Sale } else { TxType::PreAuth };
@@ -352,39 +324,41 @@ impl Gateway for PosNetV1 {
             Operation::Capture => {
                 fields.extend(head);
                 fields.extend(payment);
-                fields.push(("ReferenceCode", T(req.reference("host_ref")?)));
-                fields.retain(|(k, _)| *k != "OrderId");
+                fields.push(("ReferenceCode", t(req.reference("host_ref")?)));
                 ("Capture", "MerchantNo:TerminalNo")
             }
             Operation::Refund | Operation::Cancel => {
-                by_order = order_ref(req, "TDS_")?;
-                let reference = req.references.get("host_ref").filter(|v| !v.is_empty());
+                // The payment by its host reference, else by its order id.
+                let (reference, by_order) = match req.references.get("host_ref").filter(|v| !v.is_empty()) {
+                    Some(r) => (t(r.as_str()), Value::Null),
+                    None => (Value::Null, order_ref(req, "TDS_")?.into()),
+                };
                 fields.extend(head);
                 fields.extend([
-                    ("ReferenceCode", reference.map_or(Null, |r| T(r))),
-                    ("OrderId", if reference.is_some() { Null } else { T(&by_order) }),
-                    ("TransactionType", T(tran_type(order.tx_type))),
+                    ("ReferenceCode", reference),
+                    ("OrderId", by_order),
+                    ("TransactionType", t(tran_type(order.tx_type))),
                 ]);
                 let refund = req.operation == Operation::Refund;
                 if refund {
-                    fields.extend([("Amount", N(amount)), ("CurrencyCode", T(&currency))]);
+                    fields.extend([("Amount", Value::from(amount)), ("CurrencyCode", t(currency.as_str()))]);
                 }
                 (if refund { "Return" } else { "Reverse" }, "MerchantNo:TerminalNo:ReferenceCode:OrderId")
             }
             Operation::Status => {
-                by_order = order_ref(req, "TDS_")?;
                 fields.extend(head);
-                fields.extend([("IsEncrypted", T("N")), ("OrderId", T(&by_order))]);
+                fields.extend([("IsEncrypted", t("N")), ("OrderId", order_ref(req, "TDS_")?.into())]);
                 ("TransactionInquiry", "MerchantNo:TerminalNo")
             }
         };
-        fields.push(("MACParams", T(params)));
-        let mut map = doc(fields);
-        let signature = mac(&json_plaintext(&map, params, creds.get("enc_key")?)?);
-        map.insert("MAC".into(), signature.into());
+        fields.push(("MACParams", t(params)));
+        let mut body = json_object(fields);
+        if let Value::Object(map) = &mut body {
+            let signature = mac(&json_plaintext(map, params, creds.get("enc_key")?)?);
+            map.insert("MAC".into(), signature.into());
+        }
         let url = account.endpoint("api")?.trim_end_matches('/').to_string() + "/" + endpoint;
-        let body = serde_json::to_vec(&map).unwrap_or_default();
-        Ok(HttpCall::new(url, "application/json", body, &sensitive, context))
+        Ok(HttpCall::json(url, &body, &sensitive, context))
     }
 
     fn api_parse(&self, resp: &ApiResponse) -> Result<ApiResult> {
@@ -427,12 +401,9 @@ impl Gateway for PosNetV1 {
             return Ok(result);
         }
         let refs = &mut result.references;
-        insert_ref(refs, "order_id", resp.context_str("order_id")?.to_string());
-        insert_ref(refs, "auth_code", text(doc.get("AuthCode")));
-        insert_ref(refs, "host_ref", text(doc.get("ReferenceCode")));
-        if let Some(v) = resp.context.get("bank_order_id").and_then(Value::as_str) {
-            insert_ref(refs, "bank_order_id", v.to_string());
-        }
+        add_references(refs, &[("auth_code", "AuthCode"), ("host_ref", "ReferenceCode")], &|k| text(doc.get(k)));
+        let from_context = |k: &str| resp.context.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+        add_references(refs, &[("order_id", "order_id"), ("bank_order_id", "bank_order_id")], &from_context);
         Ok(result)
     }
 

@@ -2,4 +2,5 @@
 
 pub mod card;
 pub mod gateway;
+pub mod installments;
 pub mod version;

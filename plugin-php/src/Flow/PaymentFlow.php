@@ -1,0 +1,677 @@
+<?php
+/**
+ * The payment flow: start a payment, handle the bank's callback, refund, capture, check status.
+ *
+ * It only orchestrates: prices, signs, verifies and parses through the core; reads and changes
+ * orders through the OrderStore port; talks to banks through the HttpClient port. No hash, no
+ * money arithmetic, no card rule lives here. WooCommerce and the demo shop are adapters.
+ *
+ * Exactly-once: every callback and every after-sale action runs under the order's lock, checks
+ * the order's state first, and writes nothing unless the core authenticated the bank's message.
+ */
+
+declare(strict_types=1);
+
+namespace Sanalpos\Flow;
+
+use Sanalpos\Engine\Core;
+use Sanalpos\Engine\EngineException;
+
+final class PaymentFlow {
+	/** Seconds to wait for the order lock before answering "busy". */
+	private const LOCK_WAIT = 20;
+	/** Seconds a bank gets to answer a server-to-server request. */
+	private const HTTP_TIMEOUT = 30;
+	/** Most server-to-server steps one flow follows (POSNET needs two before its form). */
+	private const MAX_STEPS = 4;
+
+	public function __construct(
+		private readonly Core $core,
+		private readonly Settings $settings,
+		private readonly OrderStore $orders,
+		private readonly HttpClient $http,
+		private readonly Lock $lock,
+		private readonly Logger $logger,
+		private readonly Clock $clock,
+	) {}
+
+	/**
+	 * The installment options for an amount and a card (BIN or number), as the core prices them.
+	 *
+	 * @param list<array{category: string, price: string}> $cart
+	 * @return array<string, mixed> The `installments.quote` result.
+	 */
+	public function quote( string $amount, string $currency, string $cardDigits, array $cart, string $lang = 'en' ): array {
+		$fields = array(
+			'amount'   => $amount,
+			'currency' => $currency,
+			'today'    => $this->today(),
+			'plans'    => $this->settings->plans,
+			'cart'     => $cart,
+			'lang'     => $lang,
+		);
+		if ( '' !== $cardDigits ) {
+			$fields['card'] = array( 'number' => $cardDigits );
+			$issuer         = $this->settings->issuerFor( preg_replace( '/\D/', '', $cardDigits ) );
+			if ( null !== $issuer ) {
+				$fields['issuer'] = $issuer;
+			}
+		}
+		if ( array() !== $this->settings->limits ) {
+			$fields['limits'] = $this->settings->limits;
+		}
+		return $this->core( 'installments.quote', $fields );
+	}
+
+	/**
+	 * Starts paying an order: prices the chosen installment count (server-side, authoritatively),
+	 * puts any commission passed to the customer on the order as its own fee line, opens a new
+	 * attempt and returns what the shopper's browser does next.
+	 *
+	 * @param array{installments?: int, card?: array<string, string>, bin?: string, lang?: string} $input
+	 *        `card` only for models where the card must pass through the server; otherwise `bin`
+	 *        (the first 6–8 digits, from the browser) for pricing and routing.
+	 * @param callable(string): string $returnUrl Builds the bank's return URL for an attempt token.
+	 * @return array{type: string, form?: array<string, mixed>, order_id: string}
+	 *         `form`: a form to post to the bank (`card_fields` names the fields the browser adds);
+	 *         `paid`: the order is paid (non-3D sale).
+	 * @throws PaymentException with a shopper-facing reason.
+	 */
+	public function start( string $orderId, array $input, callable $returnUrl ): array {
+		$answer = $this->locked( $orderId, fn(): array => $this->startLocked( $orderId, $input, $returnUrl ) );
+		if ( 'busy' === $answer['status'] ) {
+			throw new PaymentException( 'flow.busy', "order $orderId is being processed" );
+		}
+		return $answer;
+	}
+
+	/** @see start() */
+	private function startLocked( string $orderId, array $input, callable $returnUrl ): array {
+		$lang  = 'tr' === ( $input['lang'] ?? 'en' ) ? 'tr' : 'en';
+		$order = $this->order( $orderId );
+		if ( $order->paid ) {
+			throw new PaymentException( 'flow.already_paid', "order $orderId is already paid" );
+		}
+		$card   = $input['card'] ?? null;
+		$digits = is_array( $card ) ? (string) ( $card['number'] ?? '' ) : (string) ( $input['bin'] ?? '' );
+		if ( is_array( $card ) ) {
+			// The full check (Luhn, brand, length, expiry, CVV) before anything else.
+			$this->core(
+				'card.inspect',
+				array(
+					'card'   => $card,
+					'today'  => $this->today(),
+					'strict' => true,
+					'lang'   => $lang,
+				)
+			);
+		}
+
+		// Price on the amount before any earlier attempt's commission.
+		$base   = $this->orders->setCommission( $orderId, null, '' );
+		$order  = $this->order( $orderId );
+		$quote  = $this->quote( $base, $order->currency, $digits, $order->cart, $lang );
+		$count  = max( 1, (int) ( $input['installments'] ?? 1 ) );
+		$option = null;
+		foreach ( $quote['options'] as $candidate ) {
+			if ( (int) $candidate['count'] === $count ) {
+				$option = $candidate;
+			}
+		}
+		if ( null === $option ) {
+			throw new PaymentException( 'flow.installments_unavailable', "$count installments are not offered for this card and cart" );
+		}
+		$plan    = $quote['plan'] ?? array();
+		$account = (string) ( $plan['pos'] ?? '' );
+		if ( '' === $account || ! isset( $this->settings->accounts[ $account ] ) ) {
+			$account = $this->settings->defaultAccount;
+		}
+		$total = $base;
+		if ( 'absorb' !== ( $plan['mode'] ?? 'absorb' ) && (int) $option['commission_minor'] > 0 ) {
+			$total = $this->orders->setCommission( $orderId, (string) $option['commission'], $option['labels'][ $lang ] ?? '' );
+		}
+		if ( $total !== $option['total'] ) {
+			// The bank must be sent exactly what the customer saw; never charge another amount.
+			$this->orders->setCommission( $orderId, null, '' );
+			throw new PaymentException( 'flow.total_mismatch', "order total $total differs from the quoted {$option['total']}" );
+		}
+
+		$number  = count( $this->orders->attempts( $orderId ) ) + 1;
+		$attempt = new Attempt(
+			bin2hex( random_bytes( 16 ) ),
+			$number,
+			// Unique per attempt (banks refuse a reused order id), letters and digits only.
+			$orderId . 'S' . $number . strtoupper( bin2hex( random_bytes( 2 ) ) ),
+			$account,
+			$this->settings->model( $account ),
+			$total,
+			$order->currency,
+			$count,
+			$this->settings->txType,
+		);
+		$this->orders->saveAttempt( $orderId, $attempt );
+
+		$fields = $this->settings->accountFields( $account ) + array(
+			'model'    => $attempt->model,
+			'order'    => $this->bankOrder( $attempt ),
+			'urls'     => array(
+				'ok'   => $returnUrl( $attempt->token ),
+				'fail' => $returnUrl( $attempt->token ),
+			),
+			'customer' => $this->customer( $order ),
+			'lang'     => $lang,
+		);
+		if ( is_array( $card ) && 'server' === $this->cardEntry( $account ) ) {
+			$fields['card'] = $card;
+		}
+		$step = $this->core( 'payment.prepare', $this->withEntropy( $fields ) );
+		$this->note( $orderId, sprintf( 'Payment started: %s, %d installment(s), %s %s, bank order id %s.', $account, $count, $total, $order->currency, $attempt->bankOrderId ) );
+
+		// Server-to-server steps first (a non-3D sale, or POSNET's request before its form).
+		for ( $i = 0; 'http' === $step['type'] && $i < self::MAX_STEPS; $i++ ) {
+			$charges = 'regular' === $attempt->model;
+			$parsed  = $charges ? $this->exchangeCharge( $orderId, $attempt, $step['http'] ) : $this->exchange( $orderId, $attempt, $step['http'] );
+			if ( null === $parsed ) {
+				throw new PaymentException( 'flow.bank_unreachable', 'the bank did not answer the sale; the order waits for a status query' );
+			}
+			if ( 'approved' === $parsed['outcome'] ) {
+				$this->complete( $orderId, $attempt, $parsed['references'], 'Payment approved by the bank.' );
+				return array(
+					'type'     => 'paid',
+					'order_id' => $orderId,
+					'status'   => 'paid',
+				);
+			}
+			if ( null === $parsed['next'] ) {
+				$this->fail( $orderId, $attempt, $parsed['bank'] );
+				throw new PaymentException( 'bank.declined', 'the bank refused the payment', $this->bankText( $parsed['bank'] ) );
+			}
+			$step = $parsed['next'];
+		}
+		if ( 'form' !== $step['type'] ) {
+			throw new PaymentException( 'flow.unexpected_step', 'the bank flow did not reach its 3D form' );
+		}
+		return array(
+			'type'     => 'form',
+			'form'     => $step['form'],
+			'order_id' => $orderId,
+			'status'   => 'pending',
+		);
+	}
+
+	/**
+	 * Handles the bank's return (3D callback) for an attempt token. Safe to call any number of
+	 * times, concurrently: only an authentic, matching callback for a not-yet-paid order changes
+	 * anything, and it does so once.
+	 *
+	 * @param array<string, string> $post    The POST map with original keys, unslashed.
+	 * @param string                $rawBody The raw urlencoded body when available (byte-exact).
+	 * @return array{status: string, order_id: ?string, reason: ?string}
+	 *         status: `paid`, `failed`, `pending` (the bank must be asked), `rejected` (not
+	 *         authentic: ignored), `unknown` (no such attempt), `busy` (locked: try again).
+	 */
+	public function handleCallback( string $token, array $post, string $rawBody = '' ): array {
+		$orderId = preg_match( '/^[0-9a-f]{32}$/', $token ) ? $this->orders->findByToken( $token ) : null;
+		if ( null === $orderId ) {
+			$this->logger->log( 'warning', 'Callback for an unknown attempt token.' );
+			return $this->answer( 'unknown', null );
+		}
+		return $this->locked(
+			$orderId,
+			function () use ( $orderId, $token, $post, $rawBody ): array {
+				$order   = $this->order( $orderId );
+				$attempt = $this->attemptByToken( $orderId, $token );
+				if ( null === $attempt ) {
+					return $this->answer( 'rejected', $orderId, 'flow.unknown_attempt' );
+				}
+				// Each attempt is settled once: a replay or a concurrent duplicate changes nothing.
+				$settled = array(
+					Attempt::PAID         => 'paid',
+					Attempt::FAILED       => 'failed',
+					Attempt::VOIDED       => 'failed',
+					Attempt::NEEDS_STATUS => 'pending',
+				);
+				if ( isset( $settled[ $attempt->status ] ) ) {
+					return $this->answer( $order->paid ? 'paid' : $settled[ $attempt->status ], $orderId );
+				}
+				$fields = $this->settings->accountFields( $attempt->account ) + array(
+					'model'    => $attempt->model,
+					'expected' => array(
+						'order_id'     => $attempt->bankOrderId,
+						'amount'       => $attempt->amount,
+						'currency'     => $attempt->currency,
+						'installments' => $attempt->installments,
+						'tx_type'      => $attempt->txType,
+					),
+					'options'  => array( 'accept_half_secure' => $this->settings->acceptHalfSecure ),
+					'customer' => $this->customer( $order ),
+				);
+				if ( '' !== $rawBody ) {
+					$fields['post_body'] = $rawBody;
+				} else {
+					$fields['post'] = (object) $post;
+				}
+				$verdict = $this->core( 'callback.verify', $this->withEntropy( $fields ) );
+				$this->logger->log( 'info', 'Callback verdict', array( 'order' => $orderId, 'signature' => $verdict['signature'], 'outcome' => $verdict['outcome'], 'reason' => $verdict['reason']['code'] ?? null ) );
+				if ( true !== $verdict['authentic'] && 'not_signed' !== $verdict['signature'] ) {
+					// Forged, altered or foreign: nothing is written.
+					return $this->answer( 'rejected', $orderId, (string) ( $verdict['reason']['code'] ?? 'callback.signature_mismatch' ) );
+				}
+				return $this->settle( $orderId, $attempt, $verdict );
+			}
+		);
+	}
+
+	/**
+	 * Asks the bank for the order's state and reconciles the order with it (for an order left
+	 * pending after a timeout, or whenever the owner asks).
+	 *
+	 * @return array{status: string, order_id: ?string, reason: ?string, state?: string}
+	 */
+	public function checkStatus( string $orderId ): array {
+		return $this->locked(
+			$orderId,
+			function () use ( $orderId ): array {
+				$attempt = $this->attemptOf( $orderId );
+				try {
+					$parsed = $this->exchange( $orderId, $attempt, $this->request( $attempt, 'status' ) );
+				} catch ( PaymentException $e ) {
+					$this->note( $orderId, 'Status query failed (' . $e->reason() . '); nothing changed.' );
+					return $this->answer( $this->order( $orderId )->paid ? 'paid' : 'pending', $orderId, $e->reason() );
+				}
+				$state = (string) ( $parsed['order_status']['state'] ?? 'unknown' );
+				$this->note( $orderId, "Bank status: $state." );
+				$order = $this->order( $orderId );
+				if ( 'paid' === $state && ! $order->paid ) {
+					$answer = $this->complete( $orderId, $attempt, $parsed['references'], 'Payment confirmed by a status query.' );
+				} elseif ( in_array( $state, array( 'declined', 'cancelled' ), true ) && ! $order->paid ) {
+					$this->fail( $orderId, $attempt, $parsed['bank'] );
+					$answer = $this->answer( 'failed', $orderId );
+				} else {
+					$answer = $this->answer( $order->paid ? 'paid' : 'pending', $orderId );
+				}
+				return $answer + array( 'state' => $state );
+			}
+		);
+	}
+
+	/**
+	 * Refunds `$amount` of a paid order: a same-day full refund voids the payment (banks refuse to
+	 * refund before the day's settlement), anything else is a refund.
+	 *
+	 * @throws PaymentException when the bank refuses.
+	 */
+	public function refund( string $orderId, string $amount, bool $full, string $reason = '' ): array {
+		return $this->locked(
+			$orderId,
+			function () use ( $orderId, $amount, $full, $reason ): array {
+				$attempt = $this->attemptOf( $orderId );
+				if ( Attempt::PAID !== $attempt->status ) {
+					throw new PaymentException( 'flow.not_paid', "order $orderId has no paid attempt to refund" );
+				}
+				$sameDay = null !== $attempt->paidAt && substr( $attempt->paidAt, 0, 10 ) === $this->today();
+				if ( $full && $sameDay && $this->supports( $attempt->account, 'cancel' ) ) {
+					$parsed = $this->exchange( $orderId, $attempt, $this->request( $attempt, 'cancel' ) );
+					if ( 'approved' === $parsed['outcome'] ) {
+						$this->orders->recordRefund( $orderId, $amount, $reason );
+						$this->note( $orderId, "Payment voided at the bank ($amount {$attempt->currency})." );
+						return array( 'status' => 'voided' );
+					}
+					// Some banks have already settled: fall back to a refund.
+				}
+				$parsed = $this->exchange( $orderId, $attempt, $this->request( $attempt, 'refund', $amount ) );
+				if ( 'approved' !== $parsed['outcome'] ) {
+					$this->note( $orderId, "Refund of $amount {$attempt->currency} refused by the bank: " . $this->bankText( $parsed['bank'] ) );
+					throw new PaymentException( 'flow.refund_refused', 'the bank refused the refund', $this->bankText( $parsed['bank'] ) );
+				}
+				$this->orders->recordRefund( $orderId, $amount, $reason );
+				$this->note( $orderId, "Refunded $amount {$attempt->currency} at the bank." );
+				return array( 'status' => 'refunded' );
+			}
+		);
+	}
+
+	/**
+	 * Captures a pre-authorised payment in full.
+	 *
+	 * @throws PaymentException when there is nothing to capture or the bank refuses.
+	 */
+	public function capture( string $orderId ): array {
+		return $this->locked(
+			$orderId,
+			function () use ( $orderId ): array {
+				$attempt = $this->attemptOf( $orderId );
+				if ( Attempt::PAID !== $attempt->status || 'preauth' !== $attempt->txType || $attempt->captured ) {
+					throw new PaymentException( 'flow.nothing_to_capture', "order $orderId has no open pre-authorisation" );
+				}
+				$parsed = $this->exchange( $orderId, $attempt, $this->request( $attempt, 'capture' ) );
+				if ( 'approved' !== $parsed['outcome'] ) {
+					$this->note( $orderId, 'Capture refused by the bank: ' . $this->bankText( $parsed['bank'] ) );
+					throw new PaymentException( 'flow.capture_refused', 'the bank refused the capture', $this->bankText( $parsed['bank'] ) );
+				}
+				$attempt->captured   = true;
+				$attempt->references = array_merge( $attempt->references, $parsed['references'] );
+				$this->orders->saveAttempt( $orderId, $attempt );
+				$this->note( $orderId, "Captured {$attempt->amount} {$attempt->currency}." );
+				return array( 'status' => 'captured' );
+			}
+		);
+	}
+
+	/**
+	 * Acts on an authentic verdict: pays, provisions, asks for status, or fails the order.
+	 *
+	 * @param array<string, mixed> $verdict
+	 */
+	private function settle( string $orderId, Attempt $attempt, array $verdict ): array {
+		$masked = isset( $verdict['masked_pan'] ) ? ' Card ' . Masker::text( (string) $verdict['masked_pan'] ) . '.' : '';
+		if ( $this->order( $orderId )->paid ) {
+			return $this->secondPayment( $orderId, $attempt, $verdict );
+		}
+		switch ( $verdict['outcome'] ) {
+			case 'approved':
+				return $this->complete( $orderId, $attempt, $verdict['references'], 'Payment approved by the bank (3D Secure).' . $masked );
+			case 'needs_provision':
+			case 'needs_status':
+				$step = $verdict['next'] ?? null;
+				if ( 'needs_status' === $verdict['outcome'] || null === $step ) {
+					$step = array(
+						'type' => 'http',
+						'http' => $this->request( $attempt, 'status' ),
+					);
+				}
+				for ( $i = 0; $i < self::MAX_STEPS; $i++ ) {
+					$parsed = $this->exchangeCharge( $orderId, $attempt, $step['http'] );
+					if ( null === $parsed ) {
+						return $this->answer( 'pending', $orderId, 'flow.bank_unreachable' );
+					}
+					if ( 'approved' === $parsed['outcome'] || 'paid' === ( $parsed['order_status']['state'] ?? '' ) ) {
+						return $this->complete( $orderId, $attempt, array_merge( $verdict['references'], $parsed['references'] ), 'Payment approved by the bank.' . $masked );
+					}
+					if ( 'needs_provision' === $parsed['outcome'] && null !== $parsed['next'] && 'http' === $parsed['next']['type'] ) {
+						$step = $parsed['next'];
+						continue;
+					}
+					$this->fail( $orderId, $attempt, $parsed['bank'] );
+					return $this->answer( 'failed', $orderId, 'bank.declined' );
+				}
+				return $this->answer( 'pending', $orderId, 'flow.too_many_steps' );
+			default:
+				$reason = (string) ( $verdict['reason']['code'] ?? $verdict['outcome'] );
+				$this->fail( $orderId, $attempt, $verdict['bank'], $reason );
+				return $this->answer( 'failed', $orderId, $reason );
+		}
+	}
+
+	/**
+	 * Sends a request that may charge the card (provision, non-3D sale): the attempt is marked
+	 * `needs_status` first, so that nothing ever sends it twice; when the answer is lost or
+	 * unreadable, it stays so and the order stays pending until a status query decides.
+	 *
+	 * @param array<string, mixed> $http
+	 * @return array<string, mixed>|null The parsed answer, or null when there is none.
+	 */
+	private function exchangeCharge( string $orderId, Attempt $attempt, array $http ): ?array {
+		$attempt->status = Attempt::NEEDS_STATUS;
+		$this->orders->saveAttempt( $orderId, $attempt );
+		try {
+			return $this->exchange( $orderId, $attempt, $http );
+		} catch ( PaymentException $e ) {
+			$this->note( $orderId, 'The bank did not give a usable answer (' . $e->reason() . '). The order stays pending: use "Check status with bank".' );
+			return null;
+		}
+	}
+
+	/**
+	 * An authentic callback of another attempt of an order that is already paid (the shopper
+	 * paid twice, e.g. in two tabs): never provision it; void it when the bank already charged.
+	 *
+	 * @param array<string, mixed> $verdict
+	 */
+	private function secondPayment( string $orderId, Attempt $attempt, array $verdict ): array {
+		if ( 'approved' !== $verdict['outcome'] ) {
+			$attempt->status = Attempt::FAILED;
+			$this->orders->saveAttempt( $orderId, $attempt );
+			$this->note( $orderId, "A second payment attempt ({$attempt->bankOrderId}) came back after the order was paid; it was not completed." );
+			return $this->answer( 'paid', $orderId, 'flow.already_paid' );
+		}
+		$attempt->references = array_merge( $attempt->references, array_map( 'strval', $verdict['references'] ) );
+		$voided              = false;
+		if ( $this->supports( $attempt->account, 'cancel' ) ) {
+			try {
+				$voided = 'approved' === $this->exchange( $orderId, $attempt, $this->request( $attempt, 'cancel' ) )['outcome'];
+			} catch ( PaymentException $e ) {
+				$voided = false;
+			}
+		}
+		$attempt->status = $voided ? Attempt::VOIDED : Attempt::PAID;
+		$this->orders->saveAttempt( $orderId, $attempt );
+		$this->note(
+			$orderId,
+			$voided
+				? "A second payment of {$attempt->amount} {$attempt->currency} ({$attempt->bankOrderId}) was charged after the order was paid; it was voided at the bank."
+				: "ATTENTION: a second payment of {$attempt->amount} {$attempt->currency} ({$attempt->bankOrderId}) was charged after the order was paid and could not be voided: refund it at the bank."
+		);
+		return $this->answer( 'paid', $orderId, 'flow.duplicate_payment' );
+	}
+
+	/** Marks the order paid once; never revives a cancelled order silently. */
+	private function complete( string $orderId, Attempt $attempt, array $references, string $note ): array {
+		$references          = array_map( 'strval', $references );
+		$attempt->status     = Attempt::PAID;
+		$attempt->references = array_merge( $attempt->references, $references );
+		$attempt->paidAt     = $this->clock->now()->setTimezone( new \DateTimeZone( 'Europe/Istanbul' ) )->format( 'Y-m-d H:i:s' );
+		$this->orders->saveAttempt( $orderId, $attempt );
+		$transaction = $references['transaction_id'] ?? $references['host_ref'] ?? $references['auth_code'] ?? $attempt->bankOrderId;
+		$refs        = implode( ', ', array_map( static fn( $k, $v ) => "$k $v", array_keys( $attempt->references ), $attempt->references ) );
+		if ( $this->orders->markPaid( $orderId, $transaction, $attempt->references ) ) {
+			$this->note( $orderId, "$note {$attempt->amount} {$attempt->currency}, {$attempt->installments} installment(s). References: $refs." );
+			return $this->answer( 'paid', $orderId );
+		}
+		$this->note( $orderId, "ATTENTION: the bank approved {$attempt->amount} {$attempt->currency} for this order, but the order was not payable (cancelled or changed). It was left as it is: refund the payment or restore the order. References: $refs." );
+		return $this->answer( 'paid', $orderId, 'flow.order_not_payable' );
+	}
+
+	/** @param array<string, mixed> $bank */
+	private function fail( string $orderId, Attempt $attempt, array $bank, string $reason = 'bank.declined' ): void {
+		$attempt->status = Attempt::FAILED;
+		$this->orders->saveAttempt( $orderId, $attempt );
+		$this->orders->markFailed( $orderId, $reason );
+		$this->note( $orderId, "Payment not completed ($reason): " . $this->bankText( $bank ) );
+	}
+
+	/**
+	 * Sends one signed request and parses the answer. A transport failure or an unreadable
+	 * answer is a PaymentException; the order is not touched here.
+	 *
+	 * @param array<string, mixed> $http The `http` object of a step or `api.request`.
+	 * @return array<string, mixed> The `api.parse` result.
+	 */
+	private function exchange( string $orderId, Attempt $attempt, array $http ): array {
+		$this->logger->log( 'debug', 'Bank request', array( 'order' => $orderId, 'url' => $http['url'], 'body' => $http['log_body'] ) );
+		$body = base64_decode( (string) $http['body_base64'], true );
+		try {
+			$response = $this->http->send( (string) $http['method'], (string) $http['url'], $http['headers'], false === $body ? '' : $body, self::HTTP_TIMEOUT );
+		} catch ( HttpFailure $e ) {
+			$this->logger->log( 'error', 'Bank unreachable', array( 'order' => $orderId, 'error' => $e->getMessage() ) );
+			throw new PaymentException( 'flow.bank_unreachable', $e->getMessage() );
+		}
+		$this->logger->log( 'debug', 'Bank answer', array( 'order' => $orderId, 'status' => $response['status'], 'body' => substr( $response['body'], 0, 4000 ) ) );
+		return $this->core(
+			'api.parse',
+			$this->settings->accountFields( $attempt->account ) + array(
+				'context'  => $http['context'],
+				'response' => array(
+					'status'      => $response['status'],
+					'headers'     => (object) $response['headers'],
+					'body_base64' => base64_encode( $response['body'] ),
+				),
+			)
+		);
+	}
+
+	/** @return array<string, mixed> The `http` object of an `api.request`. */
+	private function request( Attempt $attempt, string $operation, ?string $amount = null ): array {
+		$order = $this->bankOrder( $attempt );
+		if ( null !== $amount ) {
+			$order['amount'] = $amount;
+		}
+		return $this->core(
+			'api.request',
+			$this->withEntropy(
+				$this->settings->accountFields( $attempt->account ) + array(
+					'operation'  => $operation,
+					'order'      => $order,
+					'references' => (object) $attempt->references,
+				)
+			)
+		)['http'];
+	}
+
+	/** @return array<string, mixed> */
+	private function bankOrder( Attempt $attempt ): array {
+		return array(
+			'id'           => $attempt->bankOrderId,
+			'amount'       => $attempt->amount,
+			'currency'     => $attempt->currency,
+			'installments' => $attempt->installments,
+			'tx_type'      => $attempt->txType,
+		);
+	}
+
+	/** @return array<string, string> */
+	private function customer( Order $order ): array {
+		return array(
+			'ip'    => $order->customerIp,
+			'email' => $order->email,
+			'name'  => $order->name,
+		);
+	}
+
+	private function cardEntry( string $account ): string {
+		return $this->modelInfo( $account )['card_entry'] ?? 'server';
+	}
+
+	private function supports( string $account, string $operation ): bool {
+		$gateway = $this->gatewayInfo( $account );
+		return in_array( $operation, $gateway['operations'] ?? array(), true );
+	}
+
+	/** @return array<string, mixed> */
+	private function modelInfo( string $account ): array {
+		foreach ( $this->gatewayInfo( $account )['models'] ?? array() as $model ) {
+			if ( $model['id'] === $this->settings->model( $account ) ) {
+				return $model;
+			}
+		}
+		return array();
+	}
+
+	/** @var array<string, mixed>|null */
+	private ?array $gateways = null;
+
+	/** The `gateways.list` entry of the account's family. */
+	private function gatewayInfo( string $account ): array {
+		$this->gateways ??= $this->core( 'gateways.list', array() );
+		$preset = (string) ( $this->settings->accounts[ $account ]['gateway'] ?? '' );
+		foreach ( $this->gateways['gateways'] as $gateway ) {
+			foreach ( $gateway['presets'] as $p ) {
+				if ( $p['id'] === $preset ) {
+					return $gateway;
+				}
+			}
+		}
+		return array();
+	}
+
+	/** Adds the fresh randomness and the time the core needs (it has neither). */
+	private function withEntropy( array $fields ): array {
+		return $fields + array(
+			'nonce' => bin2hex( random_bytes( 64 ) ),
+			'now'   => $this->clock->now()->format( \DateTimeInterface::ATOM ),
+			'today' => $this->today(),
+		);
+	}
+
+	private function today(): string {
+		return $this->clock->now()->setTimezone( new \DateTimeZone( 'Europe/Istanbul' ) )->format( 'Y-m-d' );
+	}
+
+	/**
+	 * Runs an op; an error envelope becomes a PaymentException carrying the core's code and its
+	 * message in the request's language.
+	 */
+	private function core( string $op, array $fields ): array {
+		try {
+			return $this->core->run( $op, $fields );
+		} catch ( EngineException $e ) {
+			$this->logger->log( 'warning', "Core $op failed", array( 'code' => $e->errorCode(), 'field' => $e->field() ) );
+			throw new PaymentException( $e->errorCode(), $op . ': ' . $e->errorCode(), $e->getMessage() );
+		}
+	}
+
+	private function order( string $orderId ): Order {
+		$order = $this->orders->find( $orderId );
+		if ( null === $order ) {
+			throw new PaymentException( 'flow.unknown_order', "no order $orderId" );
+		}
+		return $order;
+	}
+
+	/** The attempt that paid the order, else the latest one. */
+	private function attemptOf( string $orderId ): Attempt {
+		$attempts = $this->orders->attempts( $orderId );
+		foreach ( $attempts as $attempt ) {
+			if ( Attempt::PAID === $attempt->status ) {
+				return $attempt;
+			}
+		}
+		$last = end( $attempts );
+		if ( false === $last ) {
+			throw new PaymentException( 'flow.no_attempt', "order $orderId was never sent to a bank" );
+		}
+		return $last;
+	}
+
+	private function attemptByToken( string $orderId, string $token ): ?Attempt {
+		foreach ( $this->orders->attempts( $orderId ) as $attempt ) {
+			if ( hash_equals( $attempt->token, $token ) ) {
+				return $attempt;
+			}
+		}
+		return null;
+	}
+
+	/** @param callable(): array $work */
+	private function locked( string $orderId, callable $work ): array {
+		$name = 'sanalpos-order-' . $orderId;
+		if ( ! $this->lock->acquire( $name, self::LOCK_WAIT ) ) {
+			return $this->answer( 'busy', $orderId );
+		}
+		try {
+			return $work();
+		} finally {
+			$this->lock->release( $name );
+		}
+	}
+
+	private function note( string $orderId, string $text ): void {
+		$this->orders->addNote( $orderId, Masker::text( $text ) );
+	}
+
+	/** @param array<string, mixed> $bank */
+	private function bankText( array $bank ): string {
+		$code    = (string) ( $bank['code'] ?? '' );
+		$message = (string) ( $bank['message'] ?? '' );
+		return Masker::text( trim( ( '' === $code ? '' : "[$code] " ) . $message ) );
+	}
+
+	/** @return array{status: string, order_id: ?string, reason: ?string} */
+	private function answer( string $status, ?string $orderId, ?string $reason = null ): array {
+		return array(
+			'status'   => $status,
+			'order_id' => $orderId,
+			'reason'   => $reason,
+		);
+	}
+}

@@ -1,0 +1,334 @@
+<?php
+/**
+ * The payment flow end to end against the native core, with test doubles for the shop's
+ * orders and the bank's server (NestPay, 3D model with a provision).
+ */
+
+declare(strict_types=1);
+
+namespace Sanalpos\Tests\Flow;
+
+use PHPUnit\Framework\TestCase;
+use Sanalpos\Engine\Core;
+use Sanalpos\Flow\Attempt;
+use Sanalpos\Flow\HttpFailure;
+use Sanalpos\Flow\PaymentException;
+use Sanalpos\Flow\PaymentFlow;
+use Sanalpos\Flow\Settings;
+use Sanalpos\Tests\Support\ArrayLogger;
+use Sanalpos\Tests\Support\CliEngine;
+use Sanalpos\Tests\Support\FakeBank;
+use Sanalpos\Tests\Support\FixedClock;
+use Sanalpos\Tests\Support\MemoryOrderStore;
+use Sanalpos\Tests\Support\ProcessLock;
+
+final class PaymentFlowTest extends TestCase {
+	private const CARD = array(
+		'number' => '4508 0345 0803 4509',
+		'expiry' => '12/30',
+		'cvv'    => '000',
+	);
+	private const CREDENTIALS = array(
+		'client_id'    => '700655000200',
+		'store_key'    => 'TRPS0200',
+		'api_user'     => 'ISBANKAPI',
+		'api_password' => 'ISBANK07',
+	);
+
+	private static ?Core $core = null;
+	private MemoryOrderStore $orders;
+	private FakeBank $bank;
+	private ArrayLogger $logger;
+	private FixedClock $clock;
+	private PaymentFlow $flow;
+
+	protected function setUp(): void {
+		self::$core ??= new Core( new CliEngine() );
+		$this->orders = new MemoryOrderStore();
+		$this->bank   = new FakeBank();
+		$this->logger = new ArrayLogger();
+		$this->clock  = new FixedClock();
+		$settings     = new Settings(
+			'test',
+			array(
+				'isbank' => array(
+					'gateway'     => 'isbank',
+					'model'       => '3d',
+					'credentials' => self::CREDENTIALS,
+				),
+			),
+			'isbank',
+			array(
+				array(
+					'family' => 'default',
+					'pos'    => 'isbank',
+					'mode'   => 'markup',
+					'rates'  => array(
+						array(
+							'count' => 1,
+							'rate'  => '0',
+						),
+						array(
+							'count' => 3,
+							'rate'  => '2.5',
+						),
+					),
+				),
+			)
+		);
+		$this->flow = new PaymentFlow( self::$core, $settings, $this->orders, $this->bank, new ProcessLock(), $this->logger, $this->clock );
+	}
+
+	private function startPayment( string $orderId = '1001', int $installments = 3 ): array {
+		$this->orders->add( $orderId, '1000.00' );
+		return $this->flow->start(
+			$orderId,
+			array(
+				'installments' => $installments,
+				'card'         => self::CARD,
+				'lang'         => 'tr',
+			),
+			static fn( string $token ): string => 'https://shop.example/?wc-api=sanalpos&t=' . $token
+		);
+	}
+
+	private function attempt( string $orderId = '1001' ): Attempt {
+		$attempts = $this->orders->attempts( $orderId );
+		return end( $attempts );
+	}
+
+	/** The callback a bank would post for the current attempt, signed with the store key. */
+	private function bankCallback( array $changes = array(), string $orderId = '1001' ): array {
+		$a    = $this->attempt( $orderId );
+		$post = array_merge(
+			array(
+				'clientid'      => '700655000200',
+				'oid'           => $a->bankOrderId,
+				'amount'        => $a->amount,
+				'currency'      => '949',
+				'taksit'        => (string) $a->installments,
+				'storetype'     => '3d',
+				'mdStatus'      => '1',
+				'md'            => '450803:ABCDEF:3545:##700655000200',
+				'xid'           => 'N1An1iS5iN4u/1VWS6CgzSGRtN0=',
+				'eci'           => '05',
+				'cavv'          => 'ABABBCgghAAAAABllJMDdZdTdic=',
+				'MaskedPan'     => '450803***4509',
+				'hashAlgorithm' => 'ver3',
+				'rnd'           => 'ABC',
+			),
+			$changes
+		);
+		$post['HASH'] = self::$core->run(
+			'signature.compute',
+			array(
+				'kind'   => 'nestpay_v3',
+				'inputs' => array(
+					'store_key' => 'TRPS0200',
+					'response'  => $post,
+				),
+			)
+		)['value'];
+		return $post;
+	}
+
+	private static function cc5( string $code, string $response, string $orderId ): array {
+		return array(
+			'status' => 200,
+			'body'   => "<?xml version=\"1.0\" encoding=\"ISO-8859-9\"?><CC5Response><OrderId>$orderId</OrderId><Response>$response</Response><AuthCode>P83516</AuthCode><HostRefNum>230317184784</HostRefNum><ProcReturnCode>$code</ProcReturnCode><TransId>22303RqiC11252</TransId><ErrMsg>" . ( '00' === $code ? '' : 'Yetersiz bakiye' ) . '</ErrMsg></CC5Response>',
+		);
+	}
+
+	public function test_start_prices_adds_the_commission_and_returns_the_signed_form(): void {
+		$next = $this->startPayment();
+		$this->assertSame( 'form', $next['type'] );
+		$this->assertSame( 'https://entegrasyon.asseco-see.com.tr/fim/est3Dgate', $next['form']['action'] );
+		$fields = array_column( $next['form']['fields'], 'value', 'name' );
+		$this->assertSame( '1025.00', $fields['amount'], 'the bank is sent the quoted total' );
+		$this->assertSame( '3', $fields['taksit'] );
+		$this->assertSame( '1025.00', $this->orders->find( '1001' )->total, 'the commission is on the order' );
+		$a = $this->attempt();
+		$this->assertSame( Attempt::PENDING, $a->status );
+		$this->assertMatchesRegularExpression( '/^1001S1[0-9A-F]{4}$/', $a->bankOrderId );
+		$this->assertSame( $a->bankOrderId, $fields['oid'] );
+		$this->assertStringContainsString( $a->token, $fields['okUrl'] );
+	}
+
+	public function test_an_authentic_callback_provisions_and_pays_exactly_once(): void {
+		$this->startPayment();
+		$post = $this->bankCallback();
+		$this->bank->answers[] = self::cc5( '00', 'Approved', $this->attempt()->bankOrderId );
+		$first = $this->flow->handleCallback( $this->attempt()->token, $post );
+		$this->assertSame( 'paid', $first['status'] );
+		$this->assertCount( 1, $this->bank->requests, 'one provision' );
+		$this->assertStringContainsString( '<Number>450803:ABCDEF:3545:##700655000200</Number>', $this->bank->requests[0]['body'] );
+		$this->assertStringContainsString( '<Total>1025.00</Total>', $this->bank->requests[0]['body'] );
+		$this->assertSame( 'paid', $this->orders->orders['1001']['status'] );
+		$this->assertSame( '22303RqiC11252', $this->orders->orders['1001']['txn'] );
+		$this->assertSame( 'P83516', $this->orders->orders['1001']['refs']['auth_code'] );
+		$notes = count( $this->orders->notes['1001'] );
+
+		// The same callback again (a replay, or the shopper's browser posting twice).
+		$again = $this->flow->handleCallback( $this->attempt()->token, $post );
+		$this->assertSame( 'paid', $again['status'] );
+		$this->assertCount( 1, $this->bank->requests, 'no second provision' );
+		$this->assertSame( 1, $this->orders->paidCalls['1001'], 'markPaid once' );
+		$this->assertCount( $notes, $this->orders->notes['1001'], 'no second note' );
+	}
+
+	public function test_forged_or_foreign_callbacks_change_nothing(): void {
+		$this->startPayment();
+		$token = $this->attempt()->token;
+		$good  = $this->bankCallback();
+		$notes = $this->orders->notes['1001'];
+		foreach ( array_keys( $good ) as $key ) {
+			if ( 'HASH' === $key ) {
+				continue;
+			}
+			$forged         = $good;
+			$forged[ $key ] = $good[ $key ] . '1';
+			$this->assertSame( 'rejected', $this->flow->handleCallback( $token, $forged )['status'], $key );
+		}
+		$unsigned = $good;
+		unset( $unsigned['HASH'] );
+		$this->assertSame( 'rejected', $this->flow->handleCallback( $token, $unsigned )['status'] );
+		$this->assertSame( 'unknown', $this->flow->handleCallback( str_repeat( 'a', 32 ), $good )['status'] );
+		$this->assertSame( 'unknown', $this->flow->handleCallback( '../../etc', $good )['status'] );
+		$this->assertSame( array(), $this->bank->requests, 'nothing was provisioned' );
+		$this->assertSame( 'pending', $this->orders->orders['1001']['status'] );
+		$this->assertSame( $notes, $this->orders->notes['1001'], 'no note either' );
+		$this->assertSame( Attempt::PENDING, $this->attempt()->status );
+	}
+
+	public function test_an_authentic_callback_for_another_amount_fails_the_order(): void {
+		$this->startPayment();
+		$post = $this->bankCallback( array( 'amount' => '1.00' ) );
+		$this->assertSame( 'failed', $this->flow->handleCallback( $this->attempt()->token, $post )['status'] );
+		$this->assertSame( 'failed', $this->orders->orders['1001']['status'] );
+		$this->assertSame( array(), $this->bank->requests );
+		$this->assertStringContainsString( 'callback.amount_mismatch', end( $this->orders->notes['1001'] ) );
+	}
+
+	public function test_3d_failure_and_decline(): void {
+		$this->startPayment();
+		$answer = $this->flow->handleCallback( $this->attempt()->token, $this->bankCallback( array( 'mdStatus' => '0' ) ) );
+		$this->assertSame( array( 'failed', 'callback.3ds_failed' ), array( $answer['status'], $answer['reason'] ) );
+
+		$this->startPayment( '1002' );
+		$this->bank->answers[] = self::cc5( '51', 'Declined', $this->attempt( '1002' )->bankOrderId );
+		$answer                = $this->flow->handleCallback( $this->attempt( '1002' )->token, $this->bankCallback( array(), '1002' ) );
+		$this->assertSame( 'failed', $answer['status'] );
+		$this->assertStringContainsString( '[51] Yetersiz bakiye', end( $this->orders->notes['1002'] ) );
+	}
+
+	public function test_a_lost_provision_answer_leaves_the_order_pending_until_a_status_query(): void {
+		$this->startPayment();
+		$post                  = $this->bankCallback();
+		$this->bank->answers[] = new HttpFailure( 'timed out after 30 seconds' );
+		$this->assertSame( 'pending', $this->flow->handleCallback( $this->attempt()->token, $post )['status'] );
+		$this->assertSame( Attempt::NEEDS_STATUS, $this->attempt()->status );
+		$this->assertSame( 'pending', $this->orders->orders['1001']['status'] );
+
+		// A replay must not provision again: the first provision may have charged.
+		$this->assertSame( 'pending', $this->flow->handleCallback( $this->attempt()->token, $post )['status'] );
+		$this->assertCount( 1, $this->bank->requests );
+
+		// Garbage from the bank is no answer either.
+		$this->bank->answers[] = array(
+			'status' => 200,
+			'body'   => '<html>Bakım çalışması</html>',
+		);
+		$this->assertSame( 'pending', $this->flow->checkStatus( '1001' )['status'] );
+
+		$bankOrder             = $this->attempt()->bankOrderId;
+		$this->bank->answers[] = array(
+			'status' => 200,
+			'body'   => "<CC5Response><ErrMsg>Record(s) found</ErrMsg><ProcReturnCode>00</ProcReturnCode><Response>Approved</Response><OrderId>$bankOrder</OrderId><TransId>T1</TransId><Extra><AUTH_CODE>P1</AUTH_CODE><TRANS_STAT>S</TRANS_STAT><ORIG_TRANS_AMT>102500</ORIG_TRANS_AMT></Extra></CC5Response>",
+		);
+		$status = $this->flow->checkStatus( '1001' );
+		$this->assertSame( array( 'paid', 'paid' ), array( $status['status'], $status['state'] ) );
+		$this->assertSame( 'paid', $this->orders->orders['1001']['status'] );
+		$this->assertStringContainsString( '<ORDERSTATUS>QUERY</ORDERSTATUS>', end( $this->bank->requests )['body'] );
+	}
+
+	public function test_refunds_void_the_same_day_and_refund_otherwise(): void {
+		$this->startPayment();
+		$bankOrder             = $this->attempt()->bankOrderId;
+		$this->bank->answers[] = self::cc5( '00', 'Approved', $bankOrder );
+		$this->flow->handleCallback( $this->attempt()->token, $this->bankCallback() );
+
+		$this->bank->answers[] = self::cc5( '00', 'Approved', $bankOrder );
+		$this->assertSame( 'refunded', $this->flow->refund( '1001', '25.00', false )['status'] );
+		$this->assertStringContainsString( '<Type>Credit</Type>', end( $this->bank->requests )['body'] );
+		$this->assertStringContainsString( '<Total>25.00</Total>', end( $this->bank->requests )['body'] );
+
+		$this->bank->answers[] = self::cc5( '00', 'Approved', $bankOrder );
+		$this->assertSame( 'voided', $this->flow->refund( '1001', '1025.00', true )['status'] );
+		$this->assertStringContainsString( '<Type>Void</Type>', end( $this->bank->requests )['body'] );
+
+		$this->clock->now      = '2026-11-29T10:00:00+03:00';
+		$this->bank->answers[] = self::cc5( '99', 'Error', $bankOrder );
+		try {
+			$this->flow->refund( '1001', '5000.00', false );
+			$this->fail( 'an over-refund the bank refuses must throw' );
+		} catch ( PaymentException $e ) {
+			$this->assertSame( 'flow.refund_refused', $e->reason() );
+		}
+		$this->assertSame( array( '25.00', '1025.00' ), $this->orders->orders['1001']['refunds'] );
+	}
+
+	public function test_a_second_payment_after_the_order_was_paid_is_not_provisioned(): void {
+		$this->startPayment();
+		$first = $this->attempt();
+		$this->orders->orders['1001']['status'] = 'pending';
+		// The shopper opened the payment twice: a second attempt exists as well.
+		$this->flow->start(
+			'1001',
+			array(
+				'installments' => 3,
+				'card'         => self::CARD,
+			),
+			static fn( string $t ): string => "https://shop.example/?t=$t"
+		);
+		$second                = $this->attempt();
+		$this->bank->answers[] = self::cc5( '00', 'Approved', $second->bankOrderId );
+		$this->assertSame( 'paid', $this->flow->handleCallback( $second->token, $this->bankCallback() )['status'] );
+
+		// Now the first attempt's callback arrives, authentic: it must not be provisioned.
+		$post         = $this->bankCallback( array( 'oid' => $first->bankOrderId ) );
+		$requestsSoFar = count( $this->bank->requests );
+		$answer       = $this->flow->handleCallback( $first->token, $post );
+		$this->assertSame( array( 'paid', 'flow.already_paid' ), array( $answer['status'], $answer['reason'] ) );
+		$this->assertCount( $requestsSoFar, $this->bank->requests );
+		$this->assertSame( 1, $this->orders->paidCalls['1001'] );
+	}
+
+	public function test_card_data_never_reaches_logs_or_notes(): void {
+		$this->startPayment();
+		$this->bank->answers[] = self::cc5( '00', 'Approved', $this->attempt()->bankOrderId );
+		$this->flow->handleCallback( $this->attempt()->token, $this->bankCallback() );
+		$everything = json_encode( array( $this->logger->lines, $this->orders->notes, $this->orders->orders ) );
+		foreach ( array( '4508034508034509', '4508 0345 0803 4509', 'ISBANK07', 'TRPS0200' ) as $secret ) {
+			$this->assertStringNotContainsString( $secret, $everything );
+		}
+		$this->assertDoesNotMatchRegularExpression( '/cv2\\\\?"?:?\\\\?"?000/', $everything );
+	}
+
+	public function test_bad_input_is_refused_before_anything_is_stored(): void {
+		$this->orders->add( '1003', '1000.00' );
+		foreach ( array(
+			array( array( 'installments' => 3, 'card' => array( 'number' => '4508034508034508', 'expiry' => '12/30', 'cvv' => '000' ) ), 'card.luhn' ),
+			array( array( 'installments' => 3, 'card' => array( 'number' => '4508034508034509', 'expiry' => '01/25', 'cvv' => '000' ) ), 'card.expired' ),
+			array( array( 'installments' => 7, 'card' => self::CARD ), 'flow.installments_unavailable' ),
+		) as [ $input, $reason ] ) {
+			try {
+				$this->flow->start( '1003', $input, static fn( string $t ): string => "https://shop.example/?t=$t" );
+				$this->fail( "expected $reason" );
+			} catch ( PaymentException $e ) {
+				$this->assertSame( $reason, $e->reason() );
+			}
+		}
+		$this->assertSame( array(), $this->orders->attempts( '1003' ) );
+		$this->assertSame( '1000.00', $this->orders->find( '1003' )->total );
+	}
+}
