@@ -561,7 +561,7 @@ fn resolve_answer(resp: &ApiResponse, root: &Element, result: &mut ApiResult) ->
         return Ok(());
     }
     let half = resp.context.get("accept_half_secure").and_then(Value::as_bool).unwrap_or(false);
-    if let Some((outcome, reason)) = md_refusal(&md, half) {
+    if let Some((outcome, reason)) = md_gate(&md, half) {
         result.outcome = outcome;
         result.reason = Some(reason);
         return Ok(());

@@ -229,7 +229,7 @@ impl Gateway for PosNetV1 {
         }
 
         // 3. The outcome.
-        if let Some((outcome, reason)) = md_refusal(&md_status, req.accept_half_secure) {
+        if let Some((outcome, reason)) = md_gate(&md_status, req.accept_half_secure) {
             verdict.outcome = outcome;
             verdict.reason = Some(reason);
             return Ok(verdict);

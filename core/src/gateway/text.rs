@@ -94,6 +94,22 @@ impl RawPost {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+
+    /// The values of `names` in that order (an absent field counts as empty), then `secret`: the
+    /// plain text of the fixed-list and `HASHPARAMS` signature recipes.
+    pub fn concat<'a>(&self, names: impl IntoIterator<Item = &'a str>, secret: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        for name in names {
+            out.extend_from_slice(self.bytes(name));
+        }
+        out.extend_from_slice(secret.as_bytes());
+        out
+    }
+
+    /// The values of the fields named in `HASHPARAMS` (`a:b:c:`), then `secret`.
+    pub fn hashparams_concat(&self, secret: &str) -> Vec<u8> {
+        self.concat(self.text("HASHPARAMS").split(':'), secret)
+    }
 }
 
 fn percent_decode(s: &str) -> Vec<u8> {
@@ -138,6 +154,11 @@ pub fn urlencode_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) 
         urlencode_into(&mut out, v.as_bytes());
     }
     out
+}
+
+/// One value encoded as in a form body.
+pub fn urlencode(s: &str) -> String {
+    urlencode_bytes(s.as_bytes())
 }
 
 /// Percent-encodes bytes for a form body (for values in a charset other than UTF-8, such as
