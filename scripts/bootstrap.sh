@@ -2,6 +2,7 @@
 # Installs what a fresh Debian 12 machine with the Rust toolchain lacks for `make test`,
 # `make demo` and `make bench`. Idempotent: every step checks first, so a second run is quick.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 say() { printf '\033[1mbootstrap:\033[0m %s\n' "$*"; }
 
@@ -36,3 +37,18 @@ done
 
 # The .wasm builds.
 rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown || { say "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
+
+# wasm-bindgen's command-line tool must be exactly the version of the wasm-bindgen crate in Cargo.lock.
+# Not `--locked`: its own lockfile wants crates the registry lacks (docs/php-wasm-runtime.md §3).
+wasm_bindgen_version=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"$/\1/p')
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wasm_bindgen_version" ]; then
+  say "cargo install wasm-bindgen-cli $wasm_bindgen_version (a few minutes, once)"
+  cargo install wasm-bindgen-cli --version "=$wasm_bindgen_version"
+fi
+
+# Dev dependencies of the npm package's tests (TypeScript for the type check), as locked.
+if ! cmp -s wasm/js/package-lock.json wasm/js/node_modules/.bootstrap-lock.json; then
+  say "npm ci in wasm/js"
+  (cd wasm/js && npm ci --no-audit --no-fund)
+  cp wasm/js/package-lock.json wasm/js/node_modules/.bootstrap-lock.json
+fi

@@ -1,4 +1,4 @@
-//! The core's JSON command API as a WebAssembly module.
+//! The core's JSON command API as a WebAssembly module, built two ways from this one source.
 //!
 //! **Raw build** (`--features raw`), for hosts without JavaScript (the PHP engines). Exports
 //! `memory` and three functions, and imports nothing:
@@ -12,6 +12,66 @@
 //! The host writes the request into a buffer from `alloc`, calls `call`, reads the answer, then
 //! frees both with `dealloc`. The request buffer stays the host's: `call` neither frees nor keeps
 //! it. Requests carry their own `nonce` and dates: this build has no randomness and no clock.
+//!
+//! **JS build** (`--features js`, then `wasm-bindgen`), behind the npm package `sanalpos`
+//! (`wasm/js/`). Exports `handle(request: string) -> string`: the same dispatcher, except that a
+//! request without a `nonce` gets one from the Web Crypto random source first ([`with_nonce`]).
+
+use std::borrow::Cow;
+
+/// Length of the nonce the JS build fills in: 64 random bytes as lowercase hex.
+pub const NONCE_HEX_LEN: usize = 128;
+
+/// The JS build's nonce rule: a request that is a JSON object whose top-level `nonce` is absent or
+/// null gets `"nonce": "<128 lowercase hex characters>"` from `fill` (64 random bytes); anything
+/// else goes to the core exactly as sent, so that every answer the core gives without a nonce
+/// stays byte-identical to the raw build's. The member is appended as text, so every other byte of
+/// the request is kept; appended last, it wins over an earlier `"nonce": null` (the core keeps the
+/// last of duplicate keys). When `fill` fails, or the request would outgrow the core's size limit,
+/// the request goes as sent and the ops that need a nonce report it missing.
+pub fn with_nonce(request: &str, fill: impl FnOnce(&mut [u8]) -> bool) -> Cow<'_, str> {
+    const MEMBER: usize = r#","nonce":"""#.len() + NONCE_HEX_LEN;
+    if request.len() + MEMBER > sanalpos_core::api::MAX_REQUEST_BYTES {
+        return Cow::Borrowed(request);
+    }
+    let Ok(serde_json::Value::Object(members)) = serde_json::from_str(request) else {
+        return Cow::Borrowed(request);
+    };
+    if members.get("nonce").is_some_and(|n| !n.is_null()) {
+        return Cow::Borrowed(request);
+    }
+    // A parsed object ends with `}` plus JSON whitespace.
+    let Some(open) = request.trim_end_matches([' ', '\t', '\n', '\r']).strip_suffix('}') else {
+        return Cow::Borrowed(request);
+    };
+    let mut bytes = [0u8; NONCE_HEX_LEN / 2];
+    if !fill(&mut bytes) {
+        return Cow::Borrowed(request);
+    }
+    let mut out = String::with_capacity(open.len() + MEMBER + 1);
+    out.push_str(open);
+    out.push_str(if members.is_empty() { "\"nonce\":\"" } else { ",\"nonce\":\"" });
+    for b in bytes {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    out.push_str("\"}");
+    Cow::Owned(out)
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+#[cfg(feature = "js")]
+mod js {
+    use wasm_bindgen::prelude::wasm_bindgen;
+
+    /// Handles one JSON request (see the crate documentation); always returns an answer envelope.
+    #[wasm_bindgen]
+    pub fn handle(request: &str) -> String {
+        let request = super::with_nonce(request, |bytes| getrandom::fill(bytes).is_ok());
+        sanalpos_core::api::handle(&request)
+    }
+}
 
 #[cfg(feature = "raw")]
 mod raw {
@@ -55,3 +115,6 @@ mod raw {
         ((answer_ptr as u64) << 32) | answer_len as u64
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -318,11 +318,10 @@ impl Gateway for Garanti {
             card_entry: if sensitive.is_empty() { card_entry } else { CardEntry::Server },
             card_fields: sensitive.is_empty().then_some(CardFieldNames {
                 number: "cardnumber",
-                expiry_month: "cardexpiredatemonth",
-                expiry_year: "cardexpiredateyear",
-                year_digits: 2,
+                expiry: &[("cardexpiredatemonth", "MM"), ("cardexpiredateyear", "YY")],
                 cvv: "cardcvv2",
                 holder: None,
+                brand: None,
             }),
             sensitive,
         }))
@@ -546,6 +545,7 @@ impl Gateway for Garanti {
             } else {
                 Outcome::Error
             },
+            reason: None,
             bank: BankStatus {
                 code,
                 message: if error_msg.is_empty() { message } else { error_msg },

@@ -17,7 +17,11 @@ pub mod xml;
 
 mod akbank;
 mod garanti;
+mod interpos;
 mod nestpay;
+mod payfor;
+mod posnet;
+mod posnet_v1;
 
 use crate::api::Input;
 use crate::card::{Expiry, Pan};
@@ -29,7 +33,15 @@ use std::collections::BTreeMap;
 pub use text::RawPost;
 
 /// Every family, in the order `gateways.list` shows them.
-pub static GATEWAYS: &[&dyn Gateway] = &[&nestpay::NestPay, &garanti::Garanti, &akbank::Akbank];
+pub static GATEWAYS: &[&dyn Gateway] = &[
+    &nestpay::NestPay,
+    &garanti::Garanti,
+    &akbank::Akbank,
+    &payfor::PayFor,
+    &interpos::InterPos,
+    &posnet::PosNet,
+    &posnet_v1::PosNetV1,
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -419,16 +431,68 @@ pub struct Form {
     pub card_fields: Option<CardFieldNames>,
 }
 
-/// Field names and formats for adding card data to a form in the browser.
+impl Form {
+    /// A POST form whose signature leaves the card out. For `CardEntry::Browser` it names the card
+    /// fields for the browser, and carries the card itself when the server holds it anyway (no
+    /// browser step), those fields then marked sensitive.
+    pub fn post(
+        action: String,
+        mut fields: Vec<(String, String)>,
+        card_entry: CardEntry,
+        card_fields: CardFieldNames,
+        card: Option<&CardData>,
+    ) -> Form {
+        let mut sensitive = Vec::new();
+        let browser = card_entry == CardEntry::Browser;
+        if let (true, Some(card)) = (browser, card) {
+            for (name, value) in card_fields.values(card) {
+                fields.push((name.into(), value));
+                sensitive.push(name.into());
+            }
+        }
+        Form { action, method: "POST", fields, sensitive, card_entry, card_fields: browser.then_some(card_fields) }
+    }
+}
+
+/// Field names and formats for adding card data to a form: in the browser (the card never reaches
+/// the shop's server), or on the server when it holds the card anyway.
 #[derive(Debug, Clone)]
 pub struct CardFieldNames {
     pub number: &'static str,
-    pub expiry_month: &'static str,
-    pub expiry_year: &'static str,
-    /// 2 (`YY`) or 4 (`YYYY`).
-    pub year_digits: u8,
+    /// The expiry fields with their layouts (`MM`, `YY`, `YYYY`): two fields
+    /// (`[("Ecom_Payment_Card_ExpDate_Month", "MM"), ("Ecom_Payment_Card_ExpDate_Year", "YY")]`) or
+    /// one combined field (`[("Expiry", "MMYY")]`).
+    pub expiry: &'static [(&'static str, &'static str)],
     pub cvv: &'static str,
     pub holder: Option<&'static str>,
+    /// A field naming the card scheme and the bank's code per brand id (InterPos `CardType`:
+    /// `[("visa", "0"), …]`); a brand not listed leaves the field out.
+    pub brand: Option<(&'static str, &'static [(&'static str, &'static str)])>,
+}
+
+impl CardFieldNames {
+    /// The card as these fields (number, expiry, CVV, holder, brand): what the browser would add.
+    pub fn values(&self, card: &CardData) -> Vec<(&'static str, String)> {
+        let e = &card.expiry;
+        let mut out = vec![(self.number, card.pan.digits().to_string())];
+        for (name, layout) in self.expiry {
+            out.push((name, layout.replace("YYYY", &e.yyyy()).replace("YY", &e.yy()).replace("MM", &e.mm())));
+        }
+        out.push((self.cvv, card.cvv.clone()));
+        if let Some(holder) = self.holder {
+            out.push((holder, card.holder.clone()));
+        }
+        let brand = match card.pan.detect_brand() {
+            crate::card::Detection::Brand(b) => b.id(),
+            _ => "",
+        };
+        if let Some((name, code)) =
+            self.brand.and_then(|(n, codes)| codes.iter().find(|(b, _)| *b == brand).map(|c| (n, c.1)))
+        {
+            out.push((name, code.to_string()));
+        }
+        out
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -455,7 +519,10 @@ impl HttpCall {
     ) -> HttpCall {
         let mut log_body = text::decode_text(&body);
         for secret in sensitive.iter().filter(|s| !s.is_empty()) {
-            log_body = log_body.replace(secret, &mask_value(secret));
+            // As written in the body: raw, XML-escaped or URL-encoded.
+            for form in [secret.to_string(), quick_xml::escape::escape(*secret).into_owned(), text::urlencode(secret)] {
+                log_body = mask_whole_values(&log_body, &form, &mask_value(secret));
+            }
         }
         HttpCall {
             method: "POST",
@@ -487,6 +554,25 @@ pub fn json_object(pairs: Vec<(&str, Value)>) -> Value {
         map.insert(name.to_string(), value);
     }
     Value::Object(map)
+}
+
+/// Replaces `value` where it is a whole value of the body — between `>` and `<` (XML), `=` and `&`
+/// (form), quotes (JSON) or the ends — so that a short secret such as `3` masks itself, not every `3`.
+fn mask_whole_values(body: &str, value: &str, mask: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut last = 0;
+    for (at, _) in body.match_indices(value) {
+        let end = at + value.len();
+        let opens = body.get(..at).and_then(|b| b.chars().next_back()).is_none_or(|c| matches!(c, '>' | '=' | '"'));
+        let closes = body.get(end..).and_then(|b| b.chars().next()).is_none_or(|c| matches!(c, '<' | '&' | '"'));
+        if at >= last && opens && closes {
+            out.push_str(body.get(last..at).unwrap_or_default());
+            out.push_str(mask);
+            last = end;
+        }
+    }
+    out.push_str(body.get(last..).unwrap_or_default());
+    out
 }
 
 /// A masked copy of a sensitive value for logs: card numbers keep first 6 and last 4.
@@ -671,6 +757,16 @@ pub struct ApiRequest<'a> {
 }
 
 impl ApiRequest<'_> {
+    /// The `context` every family's call carries back to `api.parse`.
+    pub fn context(&self) -> Map<String, Value> {
+        let mut context = Map::new();
+        context.insert("gateway".into(), self.account.info().id.into());
+        context.insert("operation".into(), self.operation.id().into());
+        context.insert("order_id".into(), self.order.id.clone().into());
+        context.insert("currency".into(), self.order.currency().alpha.into());
+        context
+    }
+
     pub fn reference(&self, name: &str) -> Result<&str> {
         self.references
             .get(name)
@@ -685,16 +781,6 @@ impl ApiRequest<'_> {
 
     pub fn post(&self) -> Result<&RawPost> {
         self.post.as_ref().ok_or_else(|| Error::new(Code::RequestMissingField).at("post"))
-    }
-
-    /// The context `api.parse` reads back: gateway, operation, order id and currency.
-    pub fn context(&self) -> Map<String, Value> {
-        let mut context = Map::new();
-        context.insert("gateway".into(), self.account.info().id.into());
-        context.insert("operation".into(), self.operation.id().into());
-        context.insert("order_id".into(), self.order.id.clone().into());
-        context.insert("currency".into(), self.order.currency().alpha.into());
-        context
     }
 }
 
@@ -763,10 +849,23 @@ pub struct OrderStatus {
     pub refunded: Option<Money>,
 }
 
+impl OrderStatus {
+    /// `refunded`, or `partially_refunded` when less than the amount went back.
+    pub fn refund_state(refunded: Option<Money>, amount: Option<Money>) -> &'static str {
+        match (refunded, amount) {
+            (Some(r), Some(a)) if r.minor() < a.minor() => "partially_refunded",
+            _ => "refunded",
+        }
+    }
+}
+
 /// The answer of `api.parse`.
 #[derive(Debug, Clone)]
 pub struct ApiResult {
     pub outcome: Outcome,
+    /// Why the outcome is not `approved`, when the answer itself explains it (a MAC that does not
+    /// check out, another order's amount, a failed 3D authentication…).
+    pub reason: Option<Error>,
     pub bank: BankStatus,
     pub references: BTreeMap<String, String>,
     pub order_status: Option<OrderStatus>,
@@ -833,13 +932,25 @@ pub fn check_amount(received: Option<Money>, expected: &ExpectedOrder) -> Result
 }
 
 /// Reads an amount the way banks echo it in callbacks: `1.01`, `1.1`, `101` (when `minor_units`),
-/// or with a decimal comma (`1,01`).
+/// or in Turkish notation with a decimal comma (`1,01`, `1.056,20`: dots group thousands).
 pub fn parse_bank_amount(text: &str, currency: &'static Currency, minor_units: bool) -> Option<Money> {
     let t = text.trim();
     if minor_units {
         return t.parse::<i64>().ok().and_then(|m| Money::from_minor(m, currency).ok());
     }
-    Money::parse(&t.replace(',', "."), currency, crate::money::Sign::NonNegative).ok()
+    let plain = if t.contains(',') { t.replace('.', "").replace(',', ".") } else { t.to_string() };
+    Money::parse(&plain, currency, crate::money::Sign::NonNegative).ok()
+}
+
+/// The currencies the PHP reference library maps for most families (AbstractRequestDataMapper).
+pub const COMMON_CURRENCIES: &[&str] = &["TRY", "USD", "EUR", "GBP", "JPY", "RUB"];
+
+/// The ISO 4217 numeric code (`949`) of a currency the family accepts.
+pub fn numeric_currency(currency: &Currency, accepted: &[&str]) -> Result<String> {
+    match currency.code(crate::money::CurrencyStyle::Numeric3) {
+        Some(code) if accepted.contains(&currency.alpha) => Ok(code),
+        _ => Err(Error::new(Code::GatewayUnsupportedCurrency).at("order.currency").detail(accepted.join(", "))),
+    }
 }
 
 /// The MPI result classes (docs/pos-protocols.md §0.2).
@@ -855,5 +966,16 @@ pub fn md_class(md_status: &str) -> MdClass {
         "1" => MdClass::Full,
         "2" | "3" | "4" => MdClass::Half,
         _ => MdClass::Failed,
+    }
+}
+
+/// The 3-D Secure gate of a verified callback: `None` to go on (full authentication, or a
+/// half-secure one the merchant accepts), else the outcome and reason to stop with.
+pub fn md_gate(md_status: &str, accept_half_secure: bool) -> Option<(Outcome, Error)> {
+    match md_class(md_status) {
+        MdClass::Full => None,
+        MdClass::Half if accept_half_secure => None,
+        MdClass::Half => Some((Outcome::ThreeDsAttempt, Error::new(Code::Callback3dsAttempt))),
+        MdClass::Failed => Some((Outcome::ThreeDsFailed, Error::new(Code::Callback3dsFailed))),
     }
 }

@@ -138,23 +138,7 @@ fn v3_hash<'a>(fields: impl Iterator<Item = (&'a str, &'a [u8])>, store_key: &st
     hash(Digest::Sha512, Encoding::Base64, &v3_plaintext(fields, store_key))
 }
 
-fn v1_request_plaintext(get: impl Fn(&str) -> String, store_key: &str) -> String {
-    ["clientid", "oid", "amount", "okUrl", "failUrl", "islemtipi", "taksit", "rnd"]
-        .iter()
-        .map(|k| get(k))
-        .collect::<String>()
-        + store_key
-}
-
-/// The legacy callback hash: the values named in HASHPARAMS (`a:b:c:`), then the store key.
-fn v1_response_plaintext(post: &RawPost, store_key: &str) -> Vec<u8> {
-    let mut out = Vec::new();
-    for name in post.text("HASHPARAMS").split(':') {
-        out.extend_from_slice(post.bytes(name));
-    }
-    out.extend_from_slice(store_key.as_bytes());
-    out
-}
+const V1_REQUEST_FIELDS: &[&str] = &["clientid", "oid", "amount", "okUrl", "failUrl", "islemtipi", "taksit", "rnd"];
 
 fn tran_type(t: TxType) -> &'static str {
     match t {
@@ -230,8 +214,8 @@ impl Gateway for NestPay {
         let signature = match version {
             HashVersion::V3 => v3_hash(fields.iter().map(|(k, v)| (k.as_str(), v.as_bytes())), store_key),
             HashVersion::V1 => {
-                let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-                hash(Digest::Sha1, Encoding::Base64, v1_request_plaintext(get, store_key).as_bytes())
+                let form = RawPost::from_pairs(fields.iter().map(|(k, v)| (k.as_str(), v.as_bytes())));
+                hash(Digest::Sha1, Encoding::Base64, &form.concat(V1_REQUEST_FIELDS.iter().copied(), store_key))
             }
         };
         fields.push(("hash".into(), signature));
@@ -259,7 +243,7 @@ impl Gateway for NestPay {
         }
         let expected = match version {
             HashVersion::V3 => v3_hash(post.iter(), store_key),
-            HashVersion::V1 => hash(Digest::Sha1, Encoding::Base64, &v1_response_plaintext(post, store_key)),
+            HashVersion::V1 => hash(Digest::Sha1, Encoding::Base64, &post.hashparams_concat(store_key)),
         };
         if !signatures_equal(received, &expected) {
             return Ok(Verdict::rejected(SignatureCheck::Mismatch, Error::new(Code::CallbackSignatureMismatch)));
@@ -322,20 +306,13 @@ impl Gateway for NestPay {
         }
 
         // 3. The outcome.
-        let class = md_class(&md_status);
-        let authenticated = class == MdClass::Full || (class == MdClass::Half && req.accept_half_secure);
-        if !authenticated {
-            verdict.outcome = if class == MdClass::Half { Outcome::ThreeDsAttempt } else { Outcome::ThreeDsFailed };
+        if let Some((outcome, reason)) = md_gate(&md_status, req.accept_half_secure) {
             // A 3D Pay charge that went through on a half-secure authentication is still a charge.
-            if pays && class == MdClass::Half && post.text("ProcReturnCode") == "00" {
+            if pays && outcome == Outcome::ThreeDsAttempt && post.text("ProcReturnCode") == "00" {
                 verdict.outcome = Outcome::Approved;
-                return Ok(verdict);
-            }
-            verdict.reason = Some(Error::new(if class == MdClass::Half {
-                Code::Callback3dsAttempt
             } else {
-                Code::Callback3dsFailed
-            }));
+                (verdict.outcome, verdict.reason) = (outcome, Some(reason));
+            }
             return Ok(verdict);
         }
         if !pays {
@@ -464,6 +441,7 @@ impl Gateway for NestPay {
             } else {
                 Outcome::Error
             },
+            reason: None,
             bank,
             references,
             order_status: None,
@@ -506,8 +484,8 @@ impl Gateway for NestPay {
         let post = RawPost::from_pairs(pairs);
         let plaintext = |key: &str| match kind {
             "nestpay_v3" => Ok(v3_plaintext(post.iter(), key)),
-            "nestpay_v1_3d_request" => Ok(v1_request_plaintext(|k| post.text(k), key).into_bytes()),
-            "nestpay_v1_response" => Ok(v1_response_plaintext(&post, key)),
+            "nestpay_v1_3d_request" => Ok(post.concat(V1_REQUEST_FIELDS.iter().copied(), key)),
+            "nestpay_v1_response" => Ok(post.hashparams_concat(key)),
             _ => Err(Error::new(Code::SignatureUnknownKind).at("kind")),
         };
         let digest = if kind == "nestpay_v3" { Digest::Sha512 } else { Digest::Sha1 };

@@ -94,6 +94,22 @@ impl RawPost {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+
+    /// The values of `names` in that order (an absent field counts as empty), then `secret`: the
+    /// plain text of the fixed-list and `HASHPARAMS` signature recipes.
+    pub fn concat<'a>(&self, names: impl IntoIterator<Item = &'a str>, secret: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        for name in names {
+            out.extend_from_slice(self.bytes(name));
+        }
+        out.extend_from_slice(secret.as_bytes());
+        out
+    }
+
+    /// The values of the fields named in `HASHPARAMS` (`a:b:c:`), then `secret`.
+    pub fn hashparams_concat(&self, secret: &str) -> Vec<u8> {
+        self.concat(self.text("HASHPARAMS").split(':'), secret)
+    }
 }
 
 fn percent_decode(s: &str) -> Vec<u8> {
@@ -133,15 +149,28 @@ pub fn urlencode_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) 
         if !out.is_empty() {
             out.push('&');
         }
-        urlencode_into(&mut out, k);
+        urlencode_into(&mut out, k.as_bytes());
         out.push('=');
-        urlencode_into(&mut out, v);
+        urlencode_into(&mut out, v.as_bytes());
     }
     out
 }
 
-fn urlencode_into(out: &mut String, s: &str) {
-    for b in s.bytes() {
+/// One value encoded as in a form body.
+pub fn urlencode(s: &str) -> String {
+    urlencode_bytes(s.as_bytes())
+}
+
+/// Percent-encodes bytes for a form body (for values in a charset other than UTF-8, such as
+/// ISO-8859-9 XML posted as `xmldata=…`).
+pub fn urlencode_bytes(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    urlencode_into(&mut out, bytes);
+    out
+}
+
+fn urlencode_into(out: &mut String, s: &[u8]) {
+    for &b in s {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => out.push(char::from(b)),
             b' ' => out.push('+'),

@@ -179,8 +179,7 @@ pub(crate) fn step_json(step: &Step) -> Value {
                 "sensitive": f.sensitive,
                 "card_entry": f.card_entry.id(),
                 "card_fields": f.card_fields.as_ref().map(|c| json!({
-                    "number": c.number, "expiry_month": c.expiry_month, "expiry_year": c.expiry_year,
-                    "year_digits": c.year_digits, "cvv": c.cvv, "holder": c.holder,
+                    "number": c.number, "expiry": c.expiry, "cvv": c.cvv, "holder": c.holder, "brand": c.brand,
                 })),
             }
         }),
@@ -374,9 +373,9 @@ pub fn parse(input: &Input, ctx: &Context) -> Result<Value> {
         let money = |m: &Option<crate::money::Money>| m.map(|m| m.decimal());
         json!({ "state": s.state, "amount": money(&s.amount), "captured": money(&s.captured), "refunded": money(&s.refunded) })
     });
-    let _ = ctx;
     Ok(json!({
         "outcome": result.outcome.id(),
+        "reason": reason_json(&result.reason, ctx.lang),
         "bank": bank_json(&result.bank),
         "references": result.references,
         "order_status": status_json,

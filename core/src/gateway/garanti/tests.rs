@@ -698,8 +698,8 @@ fn prepare_3d_reproduces_the_reference_form() {
     assert_eq!(step["form"]["card_entry"], "browser");
     assert_eq!(
         step["form"]["card_fields"],
-        json!({"number": "cardnumber", "expiry_month": "cardexpiredatemonth", "expiry_year": "cardexpiredateyear",
-            "year_digits": 2, "cvv": "cardcvv2", "holder": null})
+        json!({"number": "cardnumber", "expiry": [["cardexpiredatemonth", "MM"], ["cardexpiredateyear", "YY"]],
+            "cvv": "cardcvv2", "holder": null, "brand": null})
     );
     assert_eq!(step["form"]["sensitive"], json!([]));
 }
