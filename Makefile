@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := test
 
-.PHONY: test bootstrap lint test-rust check-data test-node wasm wasm-raw wasm-js cli bench demo demo-build test-e2e
+.PHONY: test bootstrap lint test-rust check-data test-node wasm wasm-raw wasm-js cli bench test-php check-i18n pot plugin-assets dist demo demo-build test-e2e
 
 WASM_TARGET := target/wasm32-unknown-unknown/wasm
 BUILD := build
@@ -17,7 +17,7 @@ NPM_GEN := wasm/js/gen
 CLI := target/debug/sanalpos
 wasm_size = echo "$(1): $$(stat -c %s $(1)) bytes, $$(gzip -9 -c $(1) | wc -c) gzipped"
 
-test: bootstrap lint test-rust check-data test-node test-e2e
+test: bootstrap lint test-rust check-data test-node test-php test-e2e
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -74,6 +74,47 @@ bench: wasm
 	@mkdir -p $(BUILD)/bench
 	cargo bench --locked -p sanalpos-wasm --bench native > $(BUILD)/bench/native.json
 	SANALPOS_RAW_WASM=$(RAW_WASM) node wasm/bench/bench.mjs $(BUILD)/bench/native.json
+	@echo "$(RAW_WASM): $$(stat -c %s $(RAW_WASM)) bytes, $$(gzip -9 -c $(RAW_WASM) | wc -c) gzipped"
+
+# PHP: syntax of every file (one by one), the translations, then PHPUnit (flow and WooCommerce
+# plugin against WordPress/WooCommerce test doubles); the reference core is the native tool.
+test-php: bootstrap check-i18n cli
+	@for f in $$(find plugin-php tests -name '*.php' -not -path 'plugin-php/engine/*'); do php -l "$$f" >/dev/null || exit 1; done
+	phpunit -c plugin-php/phpunit.xml
+	node --test plugin-php/tests/js/
+
+# The plugin's translation template must list every string of its PHP, the Turkish translation
+# must be complete, and its compiled .mo must be what msgfmt makes of the .po.
+LANG_DIR := plugin-php/languages
+check-i18n:
+	@mkdir -p $(BUILD)
+	@# Source locations (#: lines) may drift; the strings may not.
+	@$(LANG_DIR)/make-pot.sh | grep -v '^#:' | diff -u <(grep -v '^#:' $(LANG_DIR)/sanalpos-woocommerce.pot) - || { echo "check-i18n: the .pot is stale: run make pot" >&2; exit 1; }
+	@msgmerge --quiet --no-fuzzy-matching --output-file=- $(LANG_DIR)/sanalpos-woocommerce-tr_TR.po $(LANG_DIR)/sanalpos-woocommerce.pot \
+	  | msgfmt --check --statistics -o $(BUILD)/tr_TR.mo - 2>&1 | tee /dev/stderr | grep -qv -e untranslated -e fuzzy
+	@msgfmt --check -o $(BUILD)/tr_TR.mo $(LANG_DIR)/sanalpos-woocommerce-tr_TR.po && cmp $(BUILD)/tr_TR.mo $(LANG_DIR)/sanalpos-woocommerce-tr_TR.mo \
+	  || { echo "check-i18n: the .mo is not compiled from the .po: run make pot" >&2; exit 1; }
+
+# Regenerates the template, merges it into the Turkish .po and compiles the .mo.
+pot:
+	$(LANG_DIR)/make-pot.sh > $(LANG_DIR)/sanalpos-woocommerce.pot
+	msgmerge --quiet --update --backup=none --no-fuzzy-matching $(LANG_DIR)/sanalpos-woocommerce-tr_TR.po $(LANG_DIR)/sanalpos-woocommerce.pot
+	msgfmt --check -o $(LANG_DIR)/sanalpos-woocommerce-tr_TR.mo $(LANG_DIR)/sanalpos-woocommerce-tr_TR.po
+
+# The installable plugin: dist/sanalpos-woocommerce-<version>.zip with the plugin's PHP, assets
+# and translations, the browser build of the .wasm (assets/sanalpos/, from the npm package), the
+# raw .wasm with its SHA-256 and the FFI runner for linux x86_64 and aarch64 (built against
+# glibc 2.17 with cargo-zigbuild), the PHP engine when it is built, and readme.txt.
+# Needs the wasm-js, wasm-raw and runner builds (issues #6, #7, #8).
+PLUGIN_VERSION := $(shell sed -n 's/^ \* Version: *//p' plugin-php/sanalpos-woocommerce.php)
+dist: bootstrap wasm-raw wasm-js
+	scripts/dist.sh $(PLUGIN_VERSION)
+
+# The browser build of the .wasm where the plugin's pages load it (generated, not committed).
+plugin-assets: wasm-js
+	@mkdir -p plugin-php/assets/sanalpos/gen
+	cp wasm/js/browser.mjs wasm/js/api.mjs plugin-php/assets/sanalpos/
+	cp $(NPM_GEN)/sanalpos.mjs $(NPM_GEN)/sanalpos_bg.wasm plugin-php/assets/sanalpos/gen/
 
 # The demo: the bank simulator and the demo shop on 127.0.0.1 until Ctrl-C (scripts/demo.sh). The
 # shop runs the plugin's payment flow; the checkout runs the core in the browser (the npm package).

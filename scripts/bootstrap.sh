@@ -16,8 +16,10 @@ as_root() {
 # Debian packages: command to look for -> package providing it.
 APT_PACKAGES=(
   "node:nodejs" "npm:npm" "wasm-opt:binaryen"
-  # The demo shop (PHP's built-in server) and the end-to-end tests' browser.
-  "php:php-cli" "chromium:chromium"
+  # The plugin's PHP tests, its translations and its zip.
+  "php:php-cli" "phpunit:phpunit" "msgfmt:gettext" "zip:zip"
+  # The end-to-end tests' browser.
+  "chromium:chromium"
 )
 missing=()
 for entry in "${APT_PACKAGES[@]}"; do

@@ -448,6 +448,7 @@ impl Gateway for Akbank {
                 let message = fields.opt_text("responseMessage").or_else(|| fields.opt_text("message"));
                 return Ok(ApiResult {
                     outcome: Outcome::Error,
+                    reason: None,
                     bank: BankStatus { code, message: message.unwrap_or_default(), ..BankStatus::default() },
                     references: BTreeMap::new(),
                     order_status: None,
@@ -481,6 +482,7 @@ impl Gateway for Akbank {
             } else {
                 Outcome::Error
             },
+            reason: None,
             bank: bank_status(&fields),
             references: references(&fields),
             order_status: None,

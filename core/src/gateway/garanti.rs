@@ -545,6 +545,7 @@ impl Gateway for Garanti {
             } else {
                 Outcome::Error
             },
+            reason: None,
             bank: BankStatus {
                 code,
                 message: if error_msg.is_empty() { message } else { error_msg },

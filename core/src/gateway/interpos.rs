@@ -357,6 +357,7 @@ impl Gateway for InterPos {
         }
         let mut result = ApiResult {
             outcome: if approved { Outcome::Approved } else { Outcome::Declined },
+            reason: None,
             bank: BankStatus { code, message: get("ErrorMessage"), md_status: None, error_code: get("ErrorCode") },
             references: refs,
             order_status: None,

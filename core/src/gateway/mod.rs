@@ -20,6 +20,8 @@ mod garanti;
 mod interpos;
 mod nestpay;
 mod payfor;
+mod posnet;
+mod posnet_v1;
 
 use crate::api::Input;
 use crate::card::{Expiry, Pan};
@@ -31,8 +33,15 @@ use std::collections::BTreeMap;
 pub use text::RawPost;
 
 /// Every family, in the order `gateways.list` shows them.
-pub static GATEWAYS: &[&dyn Gateway] =
-    &[&nestpay::NestPay, &garanti::Garanti, &akbank::Akbank, &payfor::PayFor, &interpos::InterPos];
+pub static GATEWAYS: &[&dyn Gateway] = &[
+    &nestpay::NestPay,
+    &garanti::Garanti,
+    &akbank::Akbank,
+    &payfor::PayFor,
+    &interpos::InterPos,
+    &posnet::PosNet,
+    &posnet_v1::PosNetV1,
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -854,6 +863,9 @@ impl OrderStatus {
 #[derive(Debug, Clone)]
 pub struct ApiResult {
     pub outcome: Outcome,
+    /// Why the outcome is not `approved`, when the answer itself explains it (a MAC that does not
+    /// check out, another order's amount, a failed 3D authentication…).
+    pub reason: Option<Error>,
     pub bank: BankStatus,
     pub references: BTreeMap<String, String>,
     pub order_status: Option<OrderStatus>,

@@ -441,6 +441,7 @@ impl Gateway for NestPay {
             } else {
                 Outcome::Error
             },
+            reason: None,
             bank,
             references,
             order_status: None,

@@ -403,6 +403,7 @@ impl Gateway for PayFor {
         let approved = code == "00";
         let mut result = ApiResult {
             outcome: if approved { Outcome::Approved } else { Outcome::Declined },
+            reason: None,
             bank: BankStatus { code, message: get("ErrMsg"), md_status: None, error_code: get("IrcCode") },
             references: refs,
             order_status: None,

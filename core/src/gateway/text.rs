@@ -149,22 +149,28 @@ pub fn urlencode_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) 
         if !out.is_empty() {
             out.push('&');
         }
-        urlencode_into(&mut out, k);
+        urlencode_into(&mut out, k.as_bytes());
         out.push('=');
-        urlencode_into(&mut out, v);
+        urlencode_into(&mut out, v.as_bytes());
     }
     out
 }
 
 /// One value encoded as in a form body.
 pub fn urlencode(s: &str) -> String {
-    let mut out = String::new();
-    urlencode_into(&mut out, s);
+    urlencode_bytes(s.as_bytes())
+}
+
+/// Percent-encodes bytes for a form body (for values in a charset other than UTF-8, such as
+/// ISO-8859-9 XML posted as `xmldata=…`).
+pub fn urlencode_bytes(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    urlencode_into(&mut out, bytes);
     out
 }
 
-fn urlencode_into(out: &mut String, s: &str) {
-    for b in s.bytes() {
+fn urlencode_into(out: &mut String, s: &[u8]) {
+    for &b in s {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => out.push(char::from(b)),
             b' ' => out.push('+'),

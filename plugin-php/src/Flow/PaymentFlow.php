@@ -64,6 +64,20 @@ final class PaymentFlow {
 	}
 
 	/**
+	 * Checks checkout input before an order is paid: the posted card strictly (Luhn, brand,
+	 * length, expiry, CVV), and that the chosen installment count is offered for this card, amount
+	 * and cart.
+	 *
+	 * @param array{installments?: int|string, card?: array<string, string>, bin?: string} $input
+	 * @param list<array{category: string, price?: string}>                                $cart
+	 * @throws PaymentException with a shopper-facing reason.
+	 */
+	public function validate( array $input, string $amount, string $currency, array $cart, string $lang = 'en' ): void {
+		$this->checkCard( $input['card'] ?? null, $lang );
+		$this->option( $this->quote( $amount, $currency, self::digits( $input ), $cart, $lang ), self::count( $input ) );
+	}
+
+	/**
 	 * Starts paying an order: prices the chosen installment count (server-side, authoritatively),
 	 * puts any commission passed to the customer on the order as its own fee line, opens a new
 	 * attempt and returns what the shopper's browser does next.
@@ -92,41 +106,18 @@ final class PaymentFlow {
 		if ( $order->paid ) {
 			throw new PaymentException( 'flow.already_paid', "order $orderId is already paid" );
 		}
-		$card   = $input['card'] ?? null;
-		$digits = is_array( $card ) ? (string) ( $card['number'] ?? '' ) : (string) ( $input['bin'] ?? '' );
-		if ( is_array( $card ) ) {
-			// The full check (Luhn, brand, length, expiry, CVV) before anything else.
-			$this->core(
-				'card.inspect',
-				array(
-					'card'   => $card,
-					'today'  => $this->today(),
-					'strict' => true,
-					'lang'   => $lang,
-				)
-			);
-		}
+		$card = $input['card'] ?? null;
+		$this->checkCard( $card, $lang );
 
 		// Price on the amount before any earlier attempt's commission.
-		$base   = $this->orders->setCommission( $orderId, null, '' );
-		$order  = $this->order( $orderId );
-		$quote  = $this->quote( $base, $order->currency, $digits, $order->cart, $lang );
-		$count  = max( 1, (int) ( $input['installments'] ?? 1 ) );
-		$option = null;
-		foreach ( $quote['options'] as $candidate ) {
-			if ( (int) $candidate['count'] === $count ) {
-				$option = $candidate;
-			}
-		}
-		if ( null === $option ) {
-			throw new PaymentException( 'flow.installments_unavailable', "$count installments are not offered for this card and cart" );
-		}
+		$base    = $this->orders->setCommission( $orderId, null, '' );
+		$order   = $this->order( $orderId );
+		$quote   = $this->quote( $base, $order->currency, self::digits( $input ), $order->cart, $lang );
+		$count   = self::count( $input );
+		$option  = $this->option( $quote, $count );
 		$plan    = $quote['plan'] ?? array();
-		$account = (string) ( $plan['pos'] ?? '' );
-		if ( '' === $account || ! isset( $this->settings->accounts[ $account ] ) ) {
-			$account = $this->settings->defaultAccount;
-		}
-		$total = $base;
+		$account = $this->route( $plan, $count );
+		$total   = $base;
 		if ( 'absorb' !== ( $plan['mode'] ?? 'absorb' ) && (int) $option['commission_minor'] > 0 ) {
 			$total = $this->orders->setCommission( $orderId, (string) $option['commission'], $option['labels'][ $lang ] ?? '' );
 		}
@@ -161,7 +152,9 @@ final class PaymentFlow {
 			'customer' => $this->customer( $order ),
 			'lang'     => $lang,
 		);
-		if ( is_array( $card ) && 'server' === $this->cardEntry( $account ) ) {
+		if ( is_array( $card ) && 'bank_page' !== $this->cardEntry( $account ) ) {
+			// Posted only where the card must pass through the server, or by a browser without
+			// JavaScript (then the core puts it into the form even where the browser could have).
 			$fields['card'] = $card;
 		}
 		$step = $this->core( 'payment.prepare', $this->withEntropy( $fields ) );
@@ -213,7 +206,7 @@ final class PaymentFlow {
 	public function handleCallback( string $token, array $post, string $rawBody = '' ): array {
 		$orderId = preg_match( '/^[0-9a-f]{32}$/', $token ) ? $this->orders->findByToken( $token ) : null;
 		if ( null === $orderId ) {
-			$this->logger->log( 'warning', 'Callback for an unknown attempt token.' );
+			$this->log( 'warning', 'Callback for an unknown attempt token.' );
 			return $this->answer( 'unknown', null );
 		}
 		return $this->locked(
@@ -252,7 +245,7 @@ final class PaymentFlow {
 					$fields['post'] = (object) $post;
 				}
 				$verdict = $this->core( 'callback.verify', $this->withEntropy( $fields ) );
-				$this->logger->log( 'info', 'Callback verdict', array( 'order' => $orderId, 'signature' => $verdict['signature'], 'outcome' => $verdict['outcome'], 'reason' => $verdict['reason']['code'] ?? null ) );
+				$this->log( 'info', 'Callback verdict', array( 'order' => $orderId, 'signature' => $verdict['signature'], 'outcome' => $verdict['outcome'], 'reason' => $verdict['reason']['code'] ?? null ) );
 				if ( true !== $verdict['authentic'] && 'not_signed' !== $verdict['signature'] ) {
 					// Forged, altered or foreign: nothing is written.
 					return $this->answer( 'rejected', $orderId, (string) ( $verdict['reason']['code'] ?? 'callback.signature_mismatch' ) );
@@ -355,6 +348,76 @@ final class PaymentFlow {
 				$this->note( $orderId, "Captured {$attempt->amount} {$attempt->currency}." );
 				return array( 'status' => 'captured' );
 			}
+		);
+	}
+
+	/**
+	 * Checks that an account can reach its bank: builds a signed status query for an order that
+	 * does not exist, sends it and lets the core read the answer. Any answer the core can read
+	 * (typically "no such order") proves the endpoint, the network path and the request format;
+	 * nothing is stored.
+	 *
+	 * @return array{ok: bool, stage: string, detail: string, url?: string, http_status?: int, outcome?: string}
+	 *         `stage`: where it stopped — `request` (the core refused the account's settings),
+	 *         `send` (no answer), `parse` (an answer the core cannot read) or `done`.
+	 */
+	public function probe( string $account ): array {
+		if ( ! $this->supports( $account, 'status' ) ) {
+			return array(
+				'ok'     => false,
+				'stage'  => 'request',
+				'detail' => 'gateway.unsupported_operation',
+			);
+		}
+		$attempt = new Attempt( '', 0, 'SANALPOSTEST' . $this->clock->now()->format( 'YmdHis' ), $account, $this->settings->model( $account ), '1.00', 'TRY', 1, 'sale' );
+		try {
+			$http = $this->request( $attempt, 'status' );
+		} catch ( PaymentException $e ) {
+			return array(
+				'ok'     => false,
+				'stage'  => 'request',
+				'detail' => $e->reason() . ( null === $e->shopperText() ? '' : ': ' . $e->shopperText() ),
+			);
+		}
+		$body = base64_decode( (string) $http['body_base64'], true );
+		try {
+			$response = $this->http->send( (string) $http['method'], (string) $http['url'], $http['headers'], false === $body ? '' : $body, self::HTTP_TIMEOUT );
+		} catch ( HttpFailure $e ) {
+			return array(
+				'ok'     => false,
+				'stage'  => 'send',
+				'url'    => (string) $http['url'],
+				'detail' => Masker::text( $e->getMessage() ),
+			);
+		}
+		try {
+			$parsed = $this->core(
+				'api.parse',
+				$this->settings->accountFields( $account ) + array(
+					'context'  => $http['context'],
+					'response' => array(
+						'status'      => $response['status'],
+						'headers'     => (object) $response['headers'],
+						'body_base64' => base64_encode( $response['body'] ),
+					),
+				)
+			);
+		} catch ( PaymentException $e ) {
+			return array(
+				'ok'          => false,
+				'stage'       => 'parse',
+				'url'         => (string) $http['url'],
+				'http_status' => $response['status'],
+				'detail'      => $e->reason(),
+			);
+		}
+		return array(
+			'ok'          => true,
+			'stage'       => 'done',
+			'url'         => (string) $http['url'],
+			'http_status' => $response['status'],
+			'outcome'     => (string) $parsed['outcome'],
+			'detail'      => $this->bankText( $parsed['bank'] ),
 		);
 	}
 
@@ -488,15 +551,15 @@ final class PaymentFlow {
 	 * @return array<string, mixed> The `api.parse` result.
 	 */
 	private function exchange( string $orderId, Attempt $attempt, array $http ): array {
-		$this->logger->log( 'debug', 'Bank request', array( 'order' => $orderId, 'url' => $http['url'], 'body' => $http['log_body'] ) );
+		$this->log( 'debug', 'Bank request', array( 'order' => $orderId, 'url' => $http['url'], 'body' => $http['log_body'] ) );
 		$body = base64_decode( (string) $http['body_base64'], true );
 		try {
 			$response = $this->http->send( (string) $http['method'], (string) $http['url'], $http['headers'], false === $body ? '' : $body, self::HTTP_TIMEOUT );
 		} catch ( HttpFailure $e ) {
-			$this->logger->log( 'error', 'Bank unreachable', array( 'order' => $orderId, 'error' => $e->getMessage() ) );
+			$this->log( 'error', 'Bank unreachable', array( 'order' => $orderId, 'error' => $e->getMessage() ) );
 			throw new PaymentException( 'flow.bank_unreachable', $e->getMessage() );
 		}
-		$this->logger->log( 'debug', 'Bank answer', array( 'order' => $orderId, 'status' => $response['status'], 'body' => substr( $response['body'], 0, 4000 ) ) );
+		$this->log( 'debug', 'Bank answer', array( 'order' => $orderId, 'status' => $response['status'], 'body' => substr( $response['body'], 0, 4000 ) ) );
 		return $this->core(
 			'api.parse',
 			$this->settings->accountFields( $attempt->account ) + array(
@@ -548,7 +611,65 @@ final class PaymentFlow {
 		);
 	}
 
-	private function cardEntry( string $account ): string {
+	/**
+	 * Checks a posted card strictly (Luhn, brand, length, expiry, CVV) before anything else.
+	 *
+	 * @param array<string, string>|null $card
+	 */
+	private function checkCard( ?array $card, string $lang ): void {
+		if ( null === $card ) {
+			return;
+		}
+		$this->core(
+			'card.inspect',
+			array(
+				'card'   => $card,
+				'today'  => $this->today(),
+				'strict' => true,
+				'lang'   => $lang,
+			)
+		);
+	}
+
+	/** The card digits to price with: the posted card's number, else the BIN from the browser. */
+	private static function digits( array $input ): string {
+		$card = $input['card'] ?? null;
+		return is_array( $card ) ? (string) ( $card['number'] ?? '' ) : (string) ( $input['bin'] ?? '' );
+	}
+
+	private static function count( array $input ): int {
+		return max( 1, (int) ( $input['installments'] ?? 1 ) );
+	}
+
+	/**
+	 * The quote's option for an installment count.
+	 *
+	 * @param array<string, mixed> $quote
+	 * @return array<string, mixed>
+	 * @throws PaymentException `flow.installments_unavailable`.
+	 */
+	private function option( array $quote, int $count ): array {
+		foreach ( $quote['options'] as $candidate ) {
+			if ( (int) $candidate['count'] === $count ) {
+				return $candidate;
+			}
+		}
+		throw new PaymentException( 'flow.installments_unavailable', "$count installments are not offered for this card and cart" );
+	}
+
+	/**
+	 * The account that serves a payment: installments go to the POS of the card family's plan;
+	 * single payments (and so foreign, debit and prepaid cards) to the default POS.
+	 *
+	 * @param array<string, mixed> $plan The quote's `plan`.
+	 */
+	private function route( array $plan, int $count ): string {
+		$account = $count > 1 ? (string) ( $plan['pos'] ?? '' ) : '';
+		return '' !== $account && isset( $this->settings->accounts[ $account ] ) ? $account : $this->settings->defaultAccount;
+	}
+
+	/** How the card reaches the bank with this account's model: `server`, `browser` or `bank_page`. */
+	public function cardEntry( string $account ): string {
 		return $this->modelInfo( $account )['card_entry'] ?? 'server';
 	}
 
@@ -605,7 +726,7 @@ final class PaymentFlow {
 		try {
 			return $this->core->run( $op, $fields );
 		} catch ( EngineException $e ) {
-			$this->logger->log( 'warning', "Core $op failed", array( 'code' => $e->errorCode(), 'field' => $e->field() ) );
+			$this->log( 'warning', "Core $op failed", array( 'code' => $e->errorCode(), 'field' => $e->field() ) );
 			throw new PaymentException( $e->errorCode(), $op . ': ' . $e->errorCode(), $e->getMessage() );
 		}
 	}
@@ -653,6 +774,11 @@ final class PaymentFlow {
 		} finally {
 			$this->lock->release( $name );
 		}
+	}
+
+	/** Every log line is masked here, whatever the sink does. */
+	private function log( string $level, string $message, array $context = array() ): void {
+		$this->logger->log( $level, Masker::text( $message ), Masker::context( $context ) );
 	}
 
 	private function note( string $orderId, string $text ): void {

@@ -20,20 +20,12 @@ use Sanalpos\Tests\Support\CliEngine;
 use Sanalpos\Tests\Support\FakeBank;
 use Sanalpos\Tests\Support\FixedClock;
 use Sanalpos\Tests\Support\MemoryOrderStore;
+use Sanalpos\Tests\Support\Nestpay;
 use Sanalpos\Tests\Support\ProcessLock;
 
 final class PaymentFlowTest extends TestCase {
-	private const CARD = array(
-		'number' => '4508 0345 0803 4509',
-		'expiry' => '12/30',
-		'cvv'    => '000',
-	);
-	private const CREDENTIALS = array(
-		'client_id'    => '700655000200',
-		'store_key'    => 'TRPS0200',
-		'api_user'     => 'ISBANKAPI',
-		'api_password' => 'ISBANK07',
-	);
+	private const CARD        = Nestpay::CARD;
+	private const CREDENTIALS = Nestpay::CREDENTIALS;
 
 	private static ?Core $core = null;
 	private MemoryOrderStore $orders;
@@ -56,6 +48,11 @@ final class PaymentFlowTest extends TestCase {
 					'model'       => '3d',
 					'credentials' => self::CREDENTIALS,
 				),
+				'ziraat' => array(
+					'gateway'     => 'ziraat',
+					'model'       => '3d_host',
+					'credentials' => self::CREDENTIALS,
+				),
 			),
 			'isbank',
 			array(
@@ -71,6 +68,21 @@ final class PaymentFlowTest extends TestCase {
 						array(
 							'count' => 3,
 							'rate'  => '2.5',
+						),
+					),
+				),
+				array(
+					'family' => 'bankkart',
+					'pos'    => 'ziraat',
+					'mode'   => 'absorb',
+					'rates'  => array(
+						array(
+							'count' => 1,
+							'rate'  => '0',
+						),
+						array(
+							'count' => 6,
+							'rate'  => '4',
 						),
 					),
 				),
@@ -99,44 +111,12 @@ final class PaymentFlowTest extends TestCase {
 
 	/** The callback a bank would post for the current attempt, signed with the store key. */
 	private function bankCallback( array $changes = array(), string $orderId = '1001' ): array {
-		$a    = $this->attempt( $orderId );
-		$post = array_merge(
-			array(
-				'clientid'      => '700655000200',
-				'oid'           => $a->bankOrderId,
-				'amount'        => $a->amount,
-				'currency'      => '949',
-				'taksit'        => (string) $a->installments,
-				'storetype'     => '3d',
-				'mdStatus'      => '1',
-				'md'            => '450803:ABCDEF:3545:##700655000200',
-				'xid'           => 'N1An1iS5iN4u/1VWS6CgzSGRtN0=',
-				'eci'           => '05',
-				'cavv'          => 'ABABBCgghAAAAABllJMDdZdTdic=',
-				'MaskedPan'     => '450803***4509',
-				'hashAlgorithm' => 'ver3',
-				'rnd'           => 'ABC',
-			),
-			$changes
-		);
-		$post['HASH'] = self::$core->run(
-			'signature.compute',
-			array(
-				'kind'   => 'nestpay_v3',
-				'inputs' => array(
-					'store_key' => 'TRPS0200',
-					'response'  => $post,
-				),
-			)
-		)['value'];
-		return $post;
+		$a = $this->attempt( $orderId );
+		return Nestpay::callback( self::$core, $a->bankOrderId, $a->amount, $a->installments, $changes );
 	}
 
 	private static function cc5( string $code, string $response, string $orderId ): array {
-		return array(
-			'status' => 200,
-			'body'   => "<?xml version=\"1.0\" encoding=\"ISO-8859-9\"?><CC5Response><OrderId>$orderId</OrderId><Response>$response</Response><AuthCode>P83516</AuthCode><HostRefNum>230317184784</HostRefNum><ProcReturnCode>$code</ProcReturnCode><TransId>22303RqiC11252</TransId><ErrMsg>" . ( '00' === $code ? '' : 'Yetersiz bakiye' ) . '</ErrMsg></CC5Response>',
-		);
+		return Nestpay::cc5( $code, $response, $orderId );
 	}
 
 	public function test_start_prices_adds_the_commission_and_returns_the_signed_form(): void {
@@ -330,5 +310,67 @@ final class PaymentFlowTest extends TestCase {
 		}
 		$this->assertSame( array(), $this->orders->attempts( '1003' ) );
 		$this->assertSame( '1000.00', $this->orders->find( '1003' )->total );
+	}
+
+	public function test_validate_checks_the_card_and_the_installment_choice(): void {
+		$this->flow->validate( array( 'installments' => '3', 'card' => self::CARD ), '1000.00', 'TRY', array() );
+		$this->flow->validate( array( 'installments' => '1', 'bin' => '45080345' ), '1000.00', 'TRY', array() );
+		foreach ( array(
+			array( array( 'installments' => '3', 'card' => array( 'number' => '4508034508034508', 'expiry' => '12/30', 'cvv' => '000' ) ), array(), 'card.luhn' ),
+			array( array( 'installments' => '6', 'card' => self::CARD ), array(), 'flow.installments_unavailable' ),
+			// New phones: no installments by law.
+			array( array( 'installments' => '3', 'bin' => '45080345' ), array( array( 'category' => 'phones_new' ) ), 'flow.installments_unavailable' ),
+		) as [ $input, $cart, $reason ] ) {
+			try {
+				$this->flow->validate( $input, '1000.00', 'TRY', $cart, 'tr' );
+				$this->fail( "expected $reason" );
+			} catch ( PaymentException $e ) {
+				$this->assertSame( $reason, $e->reason() );
+			}
+		}
+	}
+
+	public function test_installments_go_to_the_family_pos_and_single_payments_to_the_default(): void {
+		// A Ziraat Bankkart (BIN 454671): its plan routes installments to the Ziraat account.
+		$card = array(
+			'number' => '4546 7112 3456 7894',
+			'expiry' => '12/30',
+			'cvv'    => '000',
+		);
+		$this->orders->add( '2001', '600.00' );
+		$next = $this->flow->start( '2001', array( 'installments' => 6, 'card' => $card ), static fn( string $t ): string => "https://shop.example/?t=$t" );
+		$this->assertSame( 'ziraat', $this->attempt( '2001' )->account );
+		$this->assertSame( '3d_host', $this->attempt( '2001' )->model );
+		$this->assertSame( 'bank_page', $next['form']['card_entry'] );
+		$fields = array_column( $next['form']['fields'], 'value', 'name' );
+		$this->assertArrayNotHasKey( 'pan', $fields, 'a card typed at the bank is never put into the form' );
+		$this->assertSame( '600.00', $fields['amount'], 'absorb: the merchant pays the commission' );
+
+		$this->orders->add( '2002', '600.00' );
+		$this->flow->start( '2002', array( 'installments' => 1, 'card' => $card ), static fn( string $t ): string => "https://shop.example/?t=$t" );
+		$this->assertSame( 'isbank', $this->attempt( '2002' )->account );
+		$this->assertSame( 'bank_page', $this->flow->cardEntry( 'ziraat' ) );
+		$this->assertSame( 'server', $this->flow->cardEntry( 'isbank' ) );
+	}
+
+	public function test_probe_reports_whether_the_bank_answers(): void {
+		$this->bank->answers[] = array(
+			'status' => 200,
+			'body'   => '<CC5Response><ErrMsg>No record found for SANALPOSTEST</ErrMsg><ProcReturnCode>99</ProcReturnCode><Response>Error</Response><OrderId></OrderId><Extra></Extra></CC5Response>',
+		);
+		$ok = $this->flow->probe( 'isbank' );
+		$this->assertTrue( $ok['ok'], json_encode( $ok ) );
+		$this->assertSame( 'https://entegrasyon.asseco-see.com.tr/fim/api', $ok['url'] );
+		$this->assertStringContainsString( '<ORDERSTATUS>QUERY</ORDERSTATUS>', $this->bank->requests[0]['body'] );
+
+		$this->bank->answers[] = new HttpFailure( 'Connection refused' );
+		$this->assertSame( array( false, 'send' ), array_slice( array_values( $this->flow->probe( 'isbank' ) ), 0, 2 ) );
+		$this->bank->answers[] = array(
+			'status' => 200,
+			'body'   => '<html>Bakım</html>',
+		);
+		$garbage = $this->flow->probe( 'isbank' );
+		$this->assertSame( array( false, 'parse', 'bank.bad_response' ), array( $garbage['ok'], $garbage['stage'], $garbage['detail'] ) );
+		$this->assertSame( array( false, 'request' ), array_slice( array_values( $this->flow->probe( 'nosuch' ) ), 0, 2 ) );
 	}
 }

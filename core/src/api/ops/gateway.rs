@@ -373,9 +373,9 @@ pub fn parse(input: &Input, ctx: &Context) -> Result<Value> {
         let money = |m: &Option<crate::money::Money>| m.map(|m| m.decimal());
         json!({ "state": s.state, "amount": money(&s.amount), "captured": money(&s.captured), "refunded": money(&s.refunded) })
     });
-    let _ = ctx;
     Ok(json!({
         "outcome": result.outcome.id(),
+        "reason": reason_json(&result.reason, ctx.lang),
         "bank": bank_json(&result.bank),
         "references": result.references,
         "order_status": status_json,
