@@ -235,12 +235,11 @@ function after_sale( Shop $shop, string $orderId, string $action ): void {
 	header( 'Location: /orders?message=' . rawurlencode( $message ) . '#order-' . $orderId, true, 303 );
 }
 
-/** What every page's scripts need: the core's browser entry, the card form, the plans. */
+/** What every page's scripts need: the core's browser entry, the plugin's card form, the plans. */
 function script_config( Shop $shop ): array {
-	$pluginForm = REPO . '/plugin-php/assets/js/card-form.js';
 	return array(
 		'core'     => '/sanalpos/browser.mjs',
-		'cardForm' => is_file( $pluginForm ) ? '/plugin-assets/card-form.js' : '/assets/card-form.js',
+		'cardForm' => '/plugin-assets/card-form.js',
 		'currency' => Shop::CURRENCY,
 		'today'    => Shop::today(),
 		'lang'     => 'en',

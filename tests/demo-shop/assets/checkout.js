@@ -1,6 +1,6 @@
-// The checkout page: mounts the card form (the plugin's card-form.js when it is there, the demo's
-// interim copy of its interface otherwise), asks the shop to start the payment, then posts the
-// bank's signed form from this page.
+// The checkout page: mounts the plugin's card form (plugin-php/assets/js/card-form.js, the same
+// module as the WooCommerce checkouts), asks the shop to start the payment, then posts the bank's
+// signed form from this page.
 const config = JSON.parse(document.getElementById('sanalpos-config').textContent);
 const { CardForm, loadCore } = await import(config.cardForm);
 let core = null;

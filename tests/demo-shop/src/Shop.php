@@ -18,6 +18,7 @@ use Sanalpos\Engine\Engine;
 use Sanalpos\Engine\EngineFactory;
 use Sanalpos\Flow\PaymentFlow;
 use Sanalpos\Flow\Settings;
+use Sanalpos\Flow\SystemClock;
 
 final class Shop {
 	public const CURRENCY = 'TRY';
@@ -174,24 +175,16 @@ final class Shop {
 	}
 
 	/**
-	 * How each account's card reaches the bank (`server`, `browser`, `bank_page`), from the
-	 * core's `gateways.list` for its model.
+	 * How each account's card reaches the bank (`server`, `browser`, `bank_page`), as the flow
+	 * decides it for the account's model.
 	 *
 	 * @return array<string, string>
 	 */
 	public function cardEntry(): array {
-		$gateways = $this->core()->run( 'gateways.list' )['gateways'];
-		$entry    = array();
-		foreach ( $this->accounts() as $id => $a ) {
-			foreach ( $gateways as $g ) {
-				if ( $g['id'] === $a['gateway'] ) {
-					foreach ( $g['models'] as $m ) {
-						if ( $m['id'] === $a['model'] ) {
-							$entry[ $id ] = $m['card_entry'];
-						}
-					}
-				}
-			}
+		$flow  = $this->flow( (string) array_key_first( $this->accounts() ) );
+		$entry = array();
+		foreach ( array_keys( $this->accounts() ) as $id ) {
+			$entry[ $id ] = $flow->cardEntry( $id );
 		}
 		return $entry;
 	}
