@@ -455,8 +455,10 @@ final class PaymentFlow {
 						$step = $parsed['next'];
 						continue;
 					}
-					$this->fail( $orderId, $attempt, $parsed['bank'] );
-					return $this->answer( 'failed', $orderId, 'bank.declined' );
+					// The bank's answer says why (POSNET's resolve answer: a failed 3D authentication).
+					$reason = (string) ( $parsed['reason']['code'] ?? 'bank.declined' );
+					$this->fail( $orderId, $attempt, $parsed['bank'], $reason );
+					return $this->answer( 'failed', $orderId, $reason );
 				}
 				return $this->answer( 'pending', $orderId, 'flow.too_many_steps' );
 			default:

@@ -373,4 +373,81 @@ final class PaymentFlowTest extends TestCase {
 		$this->assertSame( array( false, 'parse', 'bank.bad_response' ), array( $garbage['ok'], $garbage['stage'], $garbage['detail'] ) );
 		$this->assertSame( array( false, 'request' ), array_slice( array_values( $this->flow->probe( 'nosuch' ) ), 0, 2 ) );
 	}
+
+	/**
+	 * POSNET: the callback is sealed for the bank, so the bank's resolve answer is what says the 3D
+	 * authentication failed; the order fails with that reason, and nothing is provisioned.
+	 */
+	public function test_a_multi_step_bank_answer_fails_the_order_with_its_own_reason(): void {
+		$credentials = array(
+			'merchant_no' => '6706598320',
+			'terminal_id' => '67005551',
+			'posnet_id'   => '27426',
+			'enc_key'     => '10,10,10,10,10,10,10,10',
+		);
+		$plans       = array(
+			array(
+				'family' => 'default',
+				'mode'   => 'markup',
+				'rates'  => array(
+					array(
+						'count' => 1,
+						'rate'  => '0',
+					),
+				),
+			),
+		);
+		$settings    = new Settings(
+			'test',
+			array(
+				'ykb' => array(
+					'gateway'     => 'yapikredi',
+					'model'       => '3d',
+					'credentials' => $credentials,
+				),
+			),
+			'ykb',
+			$plans
+		);
+		$flow        = new PaymentFlow( self::$core, $settings, $this->orders, $this->bank, new ProcessLock(), $this->logger, $this->clock );
+		$this->orders->add( '3001', '100.00' );
+		$this->bank->answers[] = array(
+			'status' => 200,
+			'body'   => '<posnetResponse><approved>1</approved><oosRequestDataResponse><data1>D1</data1><data2>D2</data2><sign>S</sign></oosRequestDataResponse></posnetResponse>',
+		);
+		$next = $flow->start( '3001', array( 'card' => self::CARD ), static fn( string $t ): string => "https://shop.example/?t=$t" );
+		$this->assertSame( 'form', $next['type'] );
+
+		$xid = str_pad( $this->attempt( '3001' )->bankOrderId, 20, '0', STR_PAD_LEFT );
+		$mac = self::$core->run(
+			'signature.compute',
+			array(
+				'kind'   => 'posnet_response_mac',
+				'inputs' => $credentials + array(
+					'response' => array(
+						'mdStatus' => '0',
+						'xid'      => $xid,
+						'amount'   => '10000',
+						'currency' => 'TL',
+					),
+				),
+			)
+		)['value'];
+		$this->bank->answers[] = array(
+			'status' => 200,
+			'body'   => "<posnetResponse><approved>1</approved><oosResolveMerchantDataResponse><xid>$xid</xid><amount>10000</amount><currency>TL</currency><mdStatus>0</mdStatus><mac>$mac</mac></oosResolveMerchantDataResponse></posnetResponse>",
+		);
+		$answer = $flow->handleCallback(
+			$this->attempt( '3001' )->token,
+			array(
+				'BankPacket'     => 'B',
+				'MerchantPacket' => 'M',
+				'Sign'           => 'S',
+			)
+		);
+		$this->assertSame( array( 'failed', 'callback.3ds_failed' ), array( $answer['status'], $answer['reason'] ) );
+		$this->assertCount( 2, $this->bank->requests, 'oosRequestData and the resolve; no provision' );
+		$this->assertSame( 'failed', $this->orders->orders['3001']['status'] );
+		$this->assertStringContainsString( 'callback.3ds_failed', end( $this->orders->notes['3001'] ) );
+	}
 }

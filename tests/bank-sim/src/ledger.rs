@@ -47,6 +47,9 @@ pub struct OrderKey {
     pub order_id: String,
 }
 
+/// Host references are the line number above this base.
+const HOST_REF_BASE: i64 = 600_000_000_000;
+
 /// One line of the books.
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -69,7 +72,7 @@ impl Entry {
     }
 
     pub fn host_ref(&self) -> String {
-        format!("{:012}", 600_000_000_000 + self.id)
+        format!("{:012}", HOST_REF_BASE + self.id)
     }
 
     pub fn trans_id(&self) -> String {
@@ -240,6 +243,18 @@ impl Ledger {
             Ok(_) => Ok((entry, after)),
             Err(r) => Err(r),
         }
+    }
+
+    /// The order whose line has this host reference (banks that address payments by it).
+    pub fn key_of_host_ref(&self, family: &'static str, host_ref: &str) -> Option<OrderKey> {
+        let id = host_ref.parse::<i64>().ok()? - HOST_REF_BASE;
+        self.lock()
+            .query_row(
+                "SELECT merchant, order_id FROM entries WHERE id = ?1 AND family = ?2",
+                params![id, family],
+                |row| Ok(OrderKey { family, merchant: row.get(0)?, order_id: row.get(1)? }),
+            )
+            .ok()
     }
 
     /// The order's approved payment and its totals, if it has one.

@@ -18,6 +18,7 @@ pub mod three_d;
 mod akbank;
 mod garanti;
 mod nestpay;
+mod posnet;
 
 use http::{Request, Response};
 use ledger::Ledger;
@@ -31,7 +32,7 @@ use std::time::Duration;
 use three_d::{Authentication, Session, Sessions};
 
 /// The families the simulator speaks, by core gateway id.
-pub const FAMILIES: &[&str] = &["nestpay", "garanti", "akbank"];
+pub const FAMILIES: &[&str] = &["nestpay", "garanti", "akbank", "posnet"];
 
 /// Requests served at the same time (the timeout card holds one for the API delay).
 const WORKERS: usize = 16;
@@ -55,7 +56,7 @@ pub struct Paths {
     pub api: &'static str,
 }
 
-static BANKS: &[&dyn Family] = &[&nestpay::NestPay, &garanti::Garanti, &akbank::Akbank];
+static BANKS: &[&dyn Family] = &[&nestpay::NestPay, &garanti::Garanti, &akbank::Akbank, &posnet::PosNet];
 
 pub struct Options {
     pub port: u16,
@@ -91,7 +92,12 @@ impl Sim {
                 self.sessions.acs(self, rest, answer)
             }
             ("GET", "admin") if rest == "ledger" => match req.param("order_id") {
-                Some(order) => Response::json(200, &self.ledger.report(&order)),
+                Some(order) => {
+                    // POSNET books the bank's 20-character xid: the order id left-padded with 0.
+                    let report = self.ledger.report(&order);
+                    let padded = if report["entries"] == json!([]) { Some(format!("{order:0>20}")) } else { None };
+                    Response::json(200, &padded.map_or(report, |p| self.ledger.report(&p)))
+                }
                 None => {
                     let orders: Vec<Value> = self.ledger.entries(None).iter().map(|(k, _)| json!(k.order_id)).collect();
                     Response::json(200, &json!({"orders": orders}))

@@ -101,7 +101,7 @@ impl Authentication {
     }
 }
 
-/// A `3d` authentication waiting for its provision (keyed by its `md`).
+/// A `3d` authentication (successful or not) waiting for its provision, keyed by its `md`.
 #[derive(Debug, Clone)]
 pub struct Authenticated {
     pub session: Session,
@@ -110,6 +110,8 @@ pub struct Authenticated {
 
 #[derive(Default)]
 pub struct Sessions {
+    /// Payments a bank accepted server-to-server before its 3D page (POSNET's `oosRequestData`).
+    staged: Mutex<HashMap<String, Session>>,
     pending: Mutex<HashMap<String, (Session, u8)>>,
     authenticated: Mutex<HashMap<String, Authenticated>>,
 }
@@ -154,9 +156,27 @@ impl Sessions {
         finish(sim, session, md_status)
     }
 
-    /// Takes the authentication that `md` names, once: a second provision with it finds nothing.
+    /// Keeps a payment until the browser brings it to the 3D page.
+    pub fn stage(&self, key: String, session: Session) {
+        lock(&self.staged).insert(key, session);
+    }
+
+    /// The staged payment, once.
+    pub fn unstage(&self, key: &str) -> Option<Session> {
+        lock(&self.staged).remove(key)
+    }
+
+    /// Takes the successful authentication that `md` names, once: a second provision with it finds
+    /// nothing.
     pub fn take_authenticated(&self, md: &str) -> Option<Authenticated> {
-        lock(&self.authenticated).remove(md)
+        let mut all = lock(&self.authenticated);
+        all.get(md).filter(|a| a.auth.authenticated())?;
+        all.remove(md)
+    }
+
+    /// The authentication `md` names, successful or not, without using it up.
+    pub fn authentication(&self, md: &str) -> Option<Authenticated> {
+        lock(&self.authenticated).get(md).cloned()
     }
 
     /// Puts an authentication back when its provision was refused before anything was booked.
@@ -165,6 +185,7 @@ impl Sessions {
     }
 
     pub fn clear(&self) {
+        lock(&self.staged).clear();
         lock(&self.pending).clear();
         lock(&self.authenticated).clear();
     }
@@ -194,25 +215,24 @@ fn finish(sim: &Sim, session: Session, md_status: &'static str) -> Response {
         eci,
         charge: None,
     };
-    if auth.authenticated() {
-        match session.model {
-            Model::ThreeDPay => {
-                auth.charge = Some(sim.ledger.pay(
-                    &session.key(),
-                    NewPayment {
-                        kind: if session.preauth { Kind::PreAuth } else { Kind::Sale },
-                        amount: session.amount.minor(),
-                        currency: session.amount.currency().alpha.to_string(),
-                        installments: session.installments,
-                        approved: session.outcome() != Outcome::Decline,
-                        masked_pan: session.masked_pan(),
-                    },
-                ));
-            }
-            Model::ThreeD => {
-                let kept = Authenticated { session: session.clone(), auth: auth.clone() };
-                lock(&sim.sessions.authenticated).insert(auth.md.clone(), kept);
-            }
+    match session.model {
+        Model::ThreeDPay if auth.authenticated() => {
+            auth.charge = Some(sim.ledger.pay(
+                &session.key(),
+                NewPayment {
+                    kind: if session.preauth { Kind::PreAuth } else { Kind::Sale },
+                    amount: session.amount.minor(),
+                    currency: session.amount.currency().alpha.to_string(),
+                    installments: session.installments,
+                    approved: session.outcome() != Outcome::Decline,
+                    masked_pan: session.masked_pan(),
+                },
+            ));
+        }
+        Model::ThreeDPay => {}
+        Model::ThreeD => {
+            let kept = Authenticated { session: session.clone(), auth: auth.clone() };
+            lock(&sim.sessions.authenticated).insert(auth.md.clone(), kept);
         }
     }
     let (url, fields) = sim.family(session.family).map(|f| f.callback(sim, &session, &auth)).unwrap_or_default();

@@ -46,6 +46,7 @@ final class Shop {
 	public const MODELS = array(
 		'nestpay' => '3d',
 		'garanti' => '3d',
+		'posnet'  => '3d',
 		'akbank'  => '3d',
 	);
 

@@ -174,13 +174,32 @@ pub fn submit(account: &Value, model: &str, order: &Order, number: &str) -> Repl
 }
 
 pub fn prepared_form(account: &Value, model: &str, order: &Order, number: &str) -> Value {
-    let step = ok(with(
+    let mut step = ok(with(
         with(account.clone(), entropy()),
         json!({"op": "payment.prepare", "model": model, "order": order.json(), "card": card(number),
                "urls": {"ok": "http://shop.test/ok", "fail": "http://shop.test/fail"}, "customer": {"ip": "10.0.0.5", "email": "a@b.test"}}),
     ));
+    // POSNET: the bank seals the card server-to-server before its form.
+    if step["type"] == "http" {
+        let parsed = parse(account, &step["http"], &send(&step["http"]).expect("the bank answers"));
+        step = parsed["result"]["next"].clone();
+    }
     assert_eq!(step["type"], "form", "{step}");
     step["form"].clone()
+}
+
+/// Sends a server-to-server step and the steps that follow it (POSNET resolves, then provisions);
+/// returns the last `api.parse` envelope.
+pub fn follow(account: &Value, first: &Value) -> Value {
+    let mut step = first.clone();
+    loop {
+        let parsed = parse(account, &step, &send(&step).expect("the bank answers"));
+        let next = &parsed["result"]["next"];
+        if parsed["result"]["outcome"] != "needs_provision" || next["type"] != "http" {
+            return parsed;
+        }
+        step = next["http"].clone();
+    }
 }
 
 pub fn fields_of(form: &Value) -> Vec<(String, String)> {
