@@ -17,8 +17,11 @@ pub mod three_d;
 
 mod akbank;
 mod garanti;
+mod interpos;
 mod nestpay;
+mod payfor;
 mod posnet;
+mod posnet_v1;
 
 use http::{Request, Response};
 use ledger::Ledger;
@@ -32,7 +35,7 @@ use std::time::Duration;
 use three_d::{Authentication, Session, Sessions};
 
 /// The families the simulator speaks, by core gateway id.
-pub const FAMILIES: &[&str] = &["nestpay", "garanti", "akbank", "posnet"];
+pub const FAMILIES: &[&str] = &["nestpay", "garanti", "akbank", "payfor", "interpos", "posnet", "posnet_v1"];
 
 /// Requests served at the same time (the timeout card holds one for the API delay).
 const WORKERS: usize = 16;
@@ -56,7 +59,15 @@ pub struct Paths {
     pub api: &'static str,
 }
 
-static BANKS: &[&dyn Family] = &[&nestpay::NestPay, &garanti::Garanti, &akbank::Akbank, &posnet::PosNet];
+static BANKS: &[&dyn Family] = &[
+    &nestpay::NestPay,
+    &garanti::Garanti,
+    &akbank::Akbank,
+    &payfor::PayFor,
+    &interpos::InterPos,
+    &posnet::PosNet,
+    &posnet_v1::PosNetV1,
+];
 
 pub struct Options {
     pub port: u16,
@@ -115,7 +126,8 @@ impl Sim {
             ("GET", "") => Response::html(http::page("sanalpos bank simulator", &index())),
             ("POST", _) => match self.family(head) {
                 Some(f) if rest.eq_ignore_ascii_case(f.paths().gate_3d) => f.gate(self, req),
-                Some(f) if rest.eq_ignore_ascii_case(f.paths().api) => f.api(self, req),
+                // Some APIs take the operation as a last path segment (POSNET V1: `…/Sale`).
+                Some(f) if under(rest, f.paths().api) => f.api(self, req),
                 _ => Response::not_found(),
             },
             _ => Response::not_found(),
@@ -139,6 +151,13 @@ impl Sim {
         }
         Value::Object(out)
     }
+}
+
+/// Whether `path` is `base` or below it, ignoring ASCII case.
+fn under(path: &str, base: &str) -> bool {
+    path.eq_ignore_ascii_case(base)
+        || path.get(..base.len()).is_some_and(|p| p.eq_ignore_ascii_case(base))
+            && path.as_bytes().get(base.len()) == Some(&b'/')
 }
 
 /// `http://host:port` as the client addressed this server.
