@@ -18,6 +18,9 @@ const FAMILIES = {
   garanti: { forge: { acs: 'fail', field: 'mdstatus', value: () => '1' } },
   posnet: { forge: { acs: 'confirm', field: 'BankPacket', value: (v) => `${v}0`, sealed: true } },
   akbank: { forge: { acs: 'fail', field: 'responseCode', value: () => 'VPS-0000' } },
+  payfor: { forge: { acs: 'fail', field: '3DStatus', value: () => '1' } },
+  interpos: { forge: { acs: 'fail', field: 'mdStatus', value: () => '1' } },
+  posnet_v1: { forge: { acs: 'fail', field: 'MdStatus', value: () => '1' } },
 };
 
 let servers;

@@ -44,10 +44,13 @@ final class Shop {
 
 	/** The model each family's POS account uses. */
 	public const MODELS = array(
-		'nestpay' => '3d',
-		'garanti' => '3d',
-		'posnet'  => '3d',
-		'akbank'  => '3d',
+		'nestpay'   => '3d',
+		'garanti'   => '3d',
+		'posnet'    => '3d',
+		'akbank'    => '3d',
+		'payfor'    => '3d',
+		'interpos'  => '3d',
+		'posnet_v1' => '3d',
 	);
 
 	/**
