@@ -7,16 +7,18 @@
 //! `prepare` → a browser [`Form`] (3D gate) or an [`HttpCall`] (non-3D sale, or a first
 //! server-to-server step) → the bank's callback → `verify_callback` → maybe a provision
 //! [`HttpCall`] → `parse` of the bank's answer → outcome. `parse` may itself return the next step
-//! (POSNET's two-step 3D flow), and every call carries an opaque `context` that the host hands
-//! back with the answer.
+//! (POSNET's two-step 3D flow, KuveytTürk's enrollment answered with the ACS page as a [`Form`]),
+//! and every call carries an opaque `context` that the host hands back with the answer.
 
 pub mod crypto;
+pub mod html;
 pub mod natsort;
 pub mod text;
 pub mod xml;
 
 mod akbank;
 mod garanti;
+mod kuveyt;
 mod nestpay;
 
 use crate::api::Input;
@@ -29,7 +31,8 @@ use std::collections::BTreeMap;
 pub use text::RawPost;
 
 /// Every family, in the order `gateways.list` shows them.
-pub static GATEWAYS: &[&dyn Gateway] = &[&nestpay::NestPay, &garanti::Garanti, &akbank::Akbank];
+pub static GATEWAYS: &[&dyn Gateway] =
+    &[&nestpay::NestPay, &garanti::Garanti, &akbank::Akbank, &kuveyt::Boa::Kuveyt, &kuveyt::Boa::VakifKatilim];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -378,6 +381,8 @@ impl<'a> PaymentRequest<'a> {
             card: self.card.clone(),
             customer: self.customer.clone(),
             post: None,
+            ok_url: self.ok_url.clone(),
+            fail_url: self.fail_url.clone(),
             nonce: self.nonce,
             now: self.now,
         }
@@ -515,6 +520,10 @@ pub struct CallbackRequest<'a> {
     /// For building the provision request of a `3d` payment.
     pub tx_type: TxType,
     pub customer: Customer,
+    /// The return URLs of the payment, for provision requests that sign them (Vakıf Katılım); empty
+    /// when not given.
+    pub ok_url: String,
+    pub fail_url: String,
     pub nonce: Option<&'a str>,
     pub now: Option<DateTime>,
 }
@@ -536,6 +545,8 @@ impl<'a> CallbackRequest<'a> {
             card: None,
             customer: self.customer.clone(),
             post: Some(self.post.clone()),
+            ok_url: self.ok_url.clone(),
+            fail_url: self.fail_url.clone(),
             nonce: self.nonce,
             now: self.now,
         }
@@ -598,6 +609,8 @@ pub enum Outcome {
     ThreeDsAttempt,
     NeedsProvision,
     NeedsStatus,
+    /// The payment continues in the shopper's browser: render `next` (a form, e.g. the ACS page).
+    Redirect,
     Error,
 }
 
@@ -610,6 +623,7 @@ impl Outcome {
             Outcome::ThreeDsAttempt => "3ds_attempt",
             Outcome::NeedsProvision => "needs_provision",
             Outcome::NeedsStatus => "needs_status",
+            Outcome::Redirect => "redirect",
             Outcome::Error => "error",
         }
     }
@@ -666,6 +680,9 @@ pub struct ApiRequest<'a> {
     pub customer: Customer,
     /// The bank's 3D callback, for `provision`.
     pub post: Option<RawPost>,
+    /// The payment's return URLs (empty when not given), for provisions that sign them.
+    pub ok_url: String,
+    pub fail_url: String,
     pub nonce: Option<&'a str>,
     pub now: Option<DateTime>,
 }
@@ -795,10 +812,16 @@ pub trait Gateway: Sync {
     fn signature(&self, kind: &str, inputs: &Input) -> Result<Computed>;
 }
 
-/// Finds a family or bank preset by id (`nestpay`, `isbank`, …).
+/// Finds a bank preset (`isbank`, `kuveytturk`, …) or a family by id; a family id without a preset
+/// of its own name means its first preset.
 pub fn find(id: &str) -> Result<(&'static dyn Gateway, &'static Preset)> {
     for g in GATEWAYS {
         if let Some(p) = g.info().presets.iter().find(|p| p.id == id) {
+            return Ok((*g, p));
+        }
+    }
+    for g in GATEWAYS.iter().filter(|g| g.info().id == id) {
+        if let Some(p) = g.info().presets.first() {
             return Ok((*g, p));
         }
     }
