@@ -255,4 +255,18 @@ mod tests {
         let many = "<form action=x>".to_string() + &"<input name=a>".repeat(MAX_POST_FIELDS + 1);
         assert!(first_form(&many, "https://b/", CardEntry::Server).is_none());
     }
+
+    #[test]
+    fn every_truncation_is_handled() {
+        let page = "<!DOCTYPE x><html><!-- c --><script>a<b</script><textarea name=t>ş&#351;</textarea>\
+                    <form action='/ş?a=1&amp;b' method=get><input type=hidden name=\"İ\" value='&#x15F;&;'>\
+                    <textarea name=T>x</textarea><input name=u value=v></form>";
+        for end in (0..=page.len()).filter(|i| page.is_char_boundary(*i)) {
+            let _ = first_form(&page[..end], "https://b.example/p", CardEntry::Server);
+        }
+        let f = first_form(page, "https://b.example/p", CardEntry::Server).unwrap();
+        assert_eq!(f.action, "https://b.example/ş?a=1&b");
+        assert_eq!(f.fields.len(), 3);
+        assert_eq!(f.fields[0], ("İ".to_string(), "ş&;".to_string()));
+    }
 }

@@ -322,10 +322,11 @@ impl Boa {
             .ok_or_else(|| Error::new(Code::GatewayUnsupportedCurrency).at("order.currency"))
     }
 
-    /// MerchantId, CustomerId, UserName (and Vakıf Katılım's SubMerchantId), then `rest`.
-    fn message(&self, name: &str, creds: &Credentials, rest: &[(&str, &str)]) -> Result<Element> {
+    /// A request message: MerchantId, CustomerId, UserName (and Vakıf Katılım's SubMerchantId),
+    /// then `rest`.
+    fn message(&self, creds: &Credentials, rest: &[(&str, &str)]) -> Result<Element> {
         let mut el = leaves(
-            Element::new(name),
+            Element::new(self.root()),
             &[
                 ("MerchantId", creds.get("merchant_id")?),
                 ("CustomerId", creds.get("customer_id")?),
@@ -366,7 +367,6 @@ impl Boa {
         let creds = &req.account.credentials;
         let mut el = if self.vakif() {
             let mut el = self.message(
-                self.root(),
                 creds,
                 &[
                     ("APIVersion", self.api_version()),
@@ -386,7 +386,6 @@ impl Boa {
             el.leaf("MerchantOrderId", order.id.as_str())
         } else {
             self.message(
-                self.root(),
                 creds,
                 &[
                     ("APIVersion", self.api_version()),
@@ -461,7 +460,6 @@ impl Boa {
             );
             leaves(
                 self.message(
-                    self.root(),
                     creds,
                     &[
                         ("OkUrl", &req.ok_url),
@@ -483,7 +481,6 @@ impl Boa {
                 .child(leaves(Element::new("AdditionalData"), &[("Key", "MD"), ("Data", &md)]));
             leaves(
                 self.message(
-                    self.root(),
                     creds,
                     &[("APIVersion", self.api_version()), ("HashData", ""), ("CustomerIPAddress", &req.customer.ip)],
                 )?
@@ -519,39 +516,28 @@ impl Boa {
         let amount = order.amount.minor_units();
         let preauth = order.tx_type == TxType::PreAuth;
         if req.operation == Operation::Status {
-            let el = self.message(self.root(), creds, &[("MerchantOrderId", &order.id), ("HashData", "")])?;
+            let el = self.message(creds, &[("MerchantOrderId", &order.id), ("HashData", "")])?;
             return self.post(req, "SelectOrderByMerchantOrderId", el, secret, &[]);
         }
         let bank_order = req.reference("bank_order_id")?;
-        let mut el = self.message(
-            self.root(),
-            creds,
-            &[("HashPassword", secret), ("MerchantOrderId", &order.id), ("OrderId", bank_order)],
-        )?;
+        let mut el =
+            self.message(creds, &[("HashPassword", secret), ("MerchantOrderId", &order.id), ("OrderId", bank_order)])?;
         let gate = match req.operation {
             Operation::Capture => {
                 el = el.leaf("CustomerIPAddress", req.customer.ip.as_str());
                 "PreAuthorizatenClose"
             }
-            Operation::Cancel => {
+            // A pre-authorisation is reversed whole (VakifKatilimPosRequestDataMapper).
+            Operation::Cancel if preauth => {
                 el = el.leaf("PaymentType", "1");
-                // A pre-authorisation is reversed whole (VakifKatilimPosRequestDataMapper).
-                if !preauth {
-                    el = el.leaf("Amount", amount.as_str());
-                }
-                if preauth {
-                    "PreAuthorizationReversal"
-                } else {
-                    "SaleReversal"
-                }
+                "PreAuthorizationReversal"
             }
-            _ if Self::full_refund(req) => {
-                if preauth {
-                    "PreAuthorizationDrawBack"
-                } else {
-                    "DrawBack"
-                }
+            Operation::Cancel => {
+                el = leaves(el, &[("PaymentType", "1"), ("Amount", &amount)]);
+                "SaleReversal"
             }
+            _ if Self::full_refund(req) && preauth => "PreAuthorizationDrawBack",
+            _ if Self::full_refund(req) => "DrawBack",
             _ if preauth => {
                 return Err(Error::new(Code::GatewayUnsupportedOperation)
                     .at("order.amount")
