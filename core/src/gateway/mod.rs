@@ -7,10 +7,11 @@
 //! `prepare` → a browser [`Form`] (3D gate) or an [`HttpCall`] (non-3D sale, or a first
 //! server-to-server step) → the bank's callback → `verify_callback` → maybe a provision
 //! [`HttpCall`] → `parse` of the bank's answer → outcome. `parse` may itself return the next step
-//! (POSNET's two-step 3D flow), and every call carries an opaque `context` that the host hands
-//! back with the answer.
+//! (POSNET's two-step 3D flow, KuveytTürk's enrollment answered with the ACS page as a [`Form`]),
+//! and every call carries an opaque `context` that the host hands back with the answer.
 
 pub mod crypto;
+pub mod html;
 pub mod natsort;
 pub mod text;
 pub mod xml;
@@ -18,6 +19,7 @@ pub mod xml;
 mod akbank;
 mod garanti;
 mod interpos;
+mod kuveyt;
 mod nestpay;
 mod payfor;
 mod posnet;
@@ -33,14 +35,17 @@ use std::collections::BTreeMap;
 pub use text::RawPost;
 
 /// Every family, in the order `gateways.list` shows them.
+#[rustfmt::skip]
 pub static GATEWAYS: &[&dyn Gateway] = &[
     &nestpay::NestPay,
     &garanti::Garanti,
     &akbank::Akbank,
-    &payfor::PayFor,
-    &interpos::InterPos,
     &posnet::PosNet,
     &posnet_v1::PosNetV1,
+    &payfor::PayFor,
+    &interpos::InterPos,
+    &kuveyt::Boa::Kuveyt,
+    &kuveyt::Boa::VakifKatilim,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -390,6 +395,8 @@ impl<'a> PaymentRequest<'a> {
             card: self.card.clone(),
             customer: self.customer.clone(),
             post: None,
+            ok_url: self.ok_url.clone(),
+            fail_url: self.fail_url.clone(),
             nonce: self.nonce,
             now: self.now,
         }
@@ -601,6 +608,10 @@ pub struct CallbackRequest<'a> {
     /// For building the provision request of a `3d` payment.
     pub tx_type: TxType,
     pub customer: Customer,
+    /// The return URLs of the payment, for provision requests that sign them (Vakıf Katılım); empty
+    /// when not given.
+    pub ok_url: String,
+    pub fail_url: String,
     pub nonce: Option<&'a str>,
     pub now: Option<DateTime>,
 }
@@ -622,6 +633,8 @@ impl<'a> CallbackRequest<'a> {
             card: None,
             customer: self.customer.clone(),
             post: Some(self.post.clone()),
+            ok_url: self.ok_url.clone(),
+            fail_url: self.fail_url.clone(),
             nonce: self.nonce,
             now: self.now,
         }
@@ -684,6 +697,8 @@ pub enum Outcome {
     ThreeDsAttempt,
     NeedsProvision,
     NeedsStatus,
+    /// The payment continues in the shopper's browser: render `next` (a form, e.g. the ACS page).
+    Redirect,
     Error,
 }
 
@@ -696,6 +711,7 @@ impl Outcome {
             Outcome::ThreeDsAttempt => "3ds_attempt",
             Outcome::NeedsProvision => "needs_provision",
             Outcome::NeedsStatus => "needs_status",
+            Outcome::Redirect => "redirect",
             Outcome::Error => "error",
         }
     }
@@ -752,6 +768,9 @@ pub struct ApiRequest<'a> {
     pub customer: Customer,
     /// The bank's 3D callback, for `provision`.
     pub post: Option<RawPost>,
+    /// The payment's return URLs (empty when not given), for provisions that sign them.
+    pub ok_url: String,
+    pub fail_url: String,
     pub nonce: Option<&'a str>,
     pub now: Option<DateTime>,
 }
@@ -894,10 +913,16 @@ pub trait Gateway: Sync {
     fn signature(&self, kind: &str, inputs: &Input) -> Result<Computed>;
 }
 
-/// Finds a family or bank preset by id (`nestpay`, `isbank`, …).
+/// Finds a bank preset (`isbank`, `kuveytturk`, …) or a family by id; a family id without a preset
+/// of its own name means its first preset.
 pub fn find(id: &str) -> Result<(&'static dyn Gateway, &'static Preset)> {
     for g in GATEWAYS {
         if let Some(p) = g.info().presets.iter().find(|p| p.id == id) {
+            return Ok((*g, p));
+        }
+    }
+    for g in GATEWAYS.iter().filter(|g| g.info().id == id) {
+        if let Some(p) = g.info().presets.first() {
             return Ok((*g, p));
         }
     }

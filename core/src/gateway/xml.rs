@@ -7,6 +7,7 @@ use quick_xml::{Reader, Writer};
 /// Deepest nesting and most elements accepted when reading a bank answer.
 const MAX_DEPTH: usize = 64;
 const MAX_ELEMENTS: usize = 20_000;
+const SOAP_ENVELOPE_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Node {
@@ -82,6 +83,38 @@ impl Element {
             }
         }
         let _ = w.write_event(Event::End(BytesEnd::new(self.name.as_str())));
+    }
+
+    /// Puts every element of the tree that has no prefix into `prefix` (`request` → `ser:request`),
+    /// for SOAP bodies whose elements all live in the service's namespace.
+    pub fn with_prefix(mut self, prefix: &str) -> Element {
+        if !self.name.contains(':') {
+            self.name = [prefix, ":", &self.name].concat();
+        }
+        self.children = self
+            .children
+            .into_iter()
+            .map(|c| match c {
+                Node::Element(e) => Node::Element(e.with_prefix(prefix)),
+                text => text,
+            })
+            .collect();
+        self
+    }
+
+    /// A SOAP 1.1 envelope (`soapenv:Envelope`, `soapenv:Body`) around `body`, declaring the
+    /// service's namespaces as `(attribute, uri)` pairs.
+    pub fn soap_envelope(body: Element, namespaces: &[(&str, &str)]) -> Element {
+        let mut envelope = Element::new("soapenv:Envelope").attr("xmlns:soapenv", SOAP_ENVELOPE_NS);
+        for (name, uri) in namespaces {
+            envelope = envelope.attr(*name, *uri);
+        }
+        envelope.child(Element::new("soapenv:Body").child(body))
+    }
+
+    /// The first element inside this SOAP envelope's `Body` (the operation's response).
+    pub fn soap_body(&self) -> Option<&Element> {
+        (self.local_name() == "Envelope").then(|| self.find("Body")).flatten()?.elements().next()
     }
 
     /// The name without its namespace prefix.
@@ -235,6 +268,22 @@ mod tests {
         assert_eq!(root.text_at("Body/R/E").unwrap(), "");
         assert!(root.text_at("Body/R/Missing").is_none());
         assert_eq!(root.find_deep("Msg").unwrap().local_name(), "Msg");
+    }
+
+    #[test]
+    fn soap_envelopes() {
+        let body = Element::new("Op").child(Element::new("request").leaf("A", "1").leaf("x:B", "2")).with_prefix("ser");
+        let envelope = Element::soap_envelope(body, &[("xmlns:ser", "urn:s")]);
+        assert_eq!(
+            envelope.to_xml(None),
+            "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:ser=\"urn:s\"><soapenv:Body><ser:Op><ser:request><ser:A>1</ser:A><x:B>2</x:B></ser:request></ser:Op></soapenv:Body></soapenv:Envelope>"
+        );
+        let answer =
+            Element::parse("<s:Envelope xmlns:s=\"e\"><s:Body><OpResponse><R>1</R></OpResponse></s:Body></s:Envelope>")
+                .unwrap();
+        assert_eq!(answer.soap_body().unwrap().local_name(), "OpResponse");
+        assert!(Element::parse("<Envelope><Head/></Envelope>").unwrap().soap_body().is_none());
+        assert!(Element::parse("<Other><Body><X/></Body></Other>").unwrap().soap_body().is_none());
     }
 
     #[test]
