@@ -827,7 +827,8 @@ impl Translator<'_, '_> {
             // Conversions and sign extension
             O::I32WrapI64 => self.un(false, false, |a| format!("({} & {MASK32})", a.code))?,
             O::I64ExtendI32S => self.un(false, false, signed32)?,
-            O::I64ExtendI32U => {} // an unsigned i32 already is the i64 value
+            // An unsigned i32 already is the i64 value (once a comparison's bool is an int).
+            O::I64ExtendI32U => self.un(false, false, Val::int)?,
             O::I32Extend8S => {
                 self.un(false, false, |a| format!("(((({} & 0xFF) ^ 0x80) - 0x80) & {MASK32})", a.int()))?
             }
@@ -904,8 +905,8 @@ impl Translator<'_, '_> {
             O::F64Copysign => self.bin(false, false, |a, b| format!("self::f64Copysign( {}, {} )", a.code, b.code))?,
             O::F64Abs => self.un(false, false, |a| format!("\\abs( {} )", a.code))?,
             O::F64Neg => self.un(false, false, |a| format!("self::f64Neg( {} )", a.code))?,
-            O::F64Ceil => self.un(false, false, |a| format!("\\ceil( {} )", a.code))?,
-            O::F64Floor => self.un(false, false, |a| format!("\\floor( {} )", a.code))?,
+            O::F64Ceil => self.un(false, false, |a| format!("self::fceil( {} )", a.code))?,
+            O::F64Floor => self.un(false, false, |a| format!("self::ffloor( {} )", a.code))?,
             O::F64Trunc => self.un(false, false, |a| format!("self::ftrunc( {} )", a.code))?,
             O::F64Nearest => self.un(false, false, |a| format!("self::fnearest( {} )", a.code))?,
             O::F64Sqrt => self.un(false, false, |a| format!("\\sqrt( {} )", a.code))?,

@@ -467,14 +467,24 @@
 		return $a > $b ? $a : $b;
 	}
 
+	// ceil/floor/trunc/nearest: a NaN result must be quiet; `$x + 0.0` quiets a signalling NaN.
+
+	private static function fceil( float $x ): float {
+		return $x != $x ? $x + 0.0 : \ceil( $x ); // phpcs:ignore -- NaN test
+	}
+
+	private static function ffloor( float $x ): float {
+		return $x != $x ? $x + 0.0 : \floor( $x ); // phpcs:ignore -- NaN test
+	}
+
 	private static function ftrunc( float $x ): float {
-		return $x < 0 ? \ceil( $x ) : \floor( $x );
+		return $x < 0 ? \ceil( $x ) : self::ffloor( $x );
 	}
 
 	/** Round half to even, keeping the sign of zero. */
 	private static function fnearest( float $x ): float {
 		if ( ! ( \abs( $x ) < 4503599627370496.0 ) ) { // >= 2^52 (already whole), infinite or NaN
-			return $x;
+			return $x + 0.0;
 		}
 		$r    = \floor( $x );
 		$frac = $x - $r;
