@@ -15,6 +15,7 @@ as_root() {
 # Debian packages: command to look for -> package providing it.
 APT_PACKAGES=(
   "node:nodejs" "npm:npm" "wasm-opt:binaryen"
+  "php:php-cli" "phpunit:phpunit"
 )
 missing=()
 for entry in "${APT_PACKAGES[@]}"; do
