@@ -102,6 +102,9 @@ struct Translator<'a, 'm> {
     dead: usize,
     next_id: usize,
     indent: usize,
+    /// The body reads or writes memory through `$m`, a reference to `$this->m` made on entry
+    /// (cheaper than a property access per byte; writes through it stay in place).
+    uses_memory: bool,
 }
 
 /// Translates function `index` into a PHP method, counting its instructions into `counts`.
@@ -146,19 +149,24 @@ pub fn translate(
         dead: 0,
         next_id: 1,
         indent: 2,
+        uses_memory: false,
     };
-    let params = (0..ty.params.len()).map(|i| format!("$l{i}")).collect::<Vec<_>>().join(", ");
-    t.out.push_str(&format!("\tprivate function {}( {params} ) {{\n", php::func_name(index)));
-    for (x, local) in locals.iter().enumerate().skip(ty.params.len()) {
-        if needs_init(&ops, x as u32) {
-            t.line(&format!("$l{x} = {};", php::zero(*local)));
-        }
-    }
     for op in &ops {
         t.op(op)?;
     }
-    t.out.push_str("\t}\n\n");
-    Ok(t.out)
+    let params = (0..ty.params.len()).map(|i| format!("$l{i}")).collect::<Vec<_>>().join(", ");
+    let mut method = format!("\tprivate function {}( {params} ) {{\n", php::func_name(index));
+    if t.uses_memory {
+        method.push_str("\t\t$m = &$this->m;\n");
+    }
+    for (x, local) in locals.iter().enumerate().skip(ty.params.len()) {
+        if needs_init(&ops, x as u32) {
+            method.push_str(&format!("\t\t$l{x} = {};\n", php::zero(*local)));
+        }
+    }
+    method.push_str(&t.out);
+    method.push_str("\t}\n\n");
+    Ok(method)
 }
 
 /// Whether a declared local can be read before it is written: unless its first use is a write
@@ -435,10 +443,11 @@ impl Translator<'_, '_> {
         let (addr, simple) = self.address(memarg)?;
         let (assign, at) = if simple { (addr.clone(), addr) } else { (format!("($e = {addr})"), "$e".to_string()) };
         let raw = if size == 1 {
-            format!("({assign} < $this->n ? \\ord( $this->m[{at}] ) : $this->oob())")
+            format!("({assign} < $this->n ? \\ord( $m[{at}] ) : $this->oob())")
         } else {
-            format!("({assign} + {size} > $this->n ? $this->oob() : \\unpack( '{format}', $this->m, {at} )[1])")
+            format!("({assign} + {size} > $this->n ? $this->oob() : \\unpack( '{format}', $m, {at} )[1])")
         };
+        self.uses_memory = true;
         self.push(Val::expr(wrap(raw), true, a.locals));
         Ok(())
     }
@@ -477,8 +486,9 @@ impl Translator<'_, '_> {
         let mut code = format!("if ( {check} ) $this->oob(); ");
         for (i, byte) in bytes.iter().enumerate() {
             let at = if i == 0 { a.clone() } else { format!("{a} + {i}") };
-            code.push_str(&format!("$this->m[{at}] = {byte}; "));
+            code.push_str(&format!("$m[{at}] = {byte}; "));
         }
+        self.uses_memory = true;
         self.line(code.trim_end());
         Ok(())
     }
