@@ -74,7 +74,7 @@ $cache = sys_get_temp_dir() . '/sanalpos-bench-opcache-' . getmypid();
 @mkdir( $cache );
 $php = array(
 	'opcache off' => array( PHP_BINARY, '-d', 'opcache.enable_cli=0' ),
-	'opcache on'  => array( PHP_BINARY, '-d', 'opcache.enable_cli=1', '-d', "opcache.file_cache=$cache", '-d', 'opcache.jit=disable', '-d', 'opcache.validate_timestamps=0' ),
+	'opcache on'  => array( PHP_BINARY, '-d', 'opcache.enable_cli=1', '-d', "opcache.file_cache=$cache", '-d', 'opcache.jit=disable', '-d', 'opcache.validate_timestamps=0', '-d', 'opcache.file_update_protection=0' ),
 );
 
 $version   = json_decode( shell_exec( escapeshellarg( PHP_BINARY ) . ' -r ' . escapeshellarg( 'require "' . $root . '/plugin-php/src/autoload.php"; echo (new Sanalpos\Engine\PhpEngine("' . $root . '/plugin-php/engine"))->call(\'{"op":"version"}\');' ) ), true );
