@@ -43,7 +43,27 @@ final class PhpEngine implements Engine {
 			$code = str_contains( $reason, 'different .wasm' ) ? 'engine.module_mismatch' : 'engine.unavailable';
 			throw new EngineException( $code, $reason );
 		}
-		require_once $dir . '/' . self::MODULE_FILE;
+		self::withoutJit( static fn() => require_once $dir . '/' . self::MODULE_FILE );
+	}
+
+	/**
+	 * Runs `$run` with opcache's JIT off, then gives the host its setting back: PHP 8.2's tracing
+	 * JIT can loop forever compiling traces of the translated module (seen in benchmark runs).
+	 *
+	 * @template T
+	 * @param callable(): T $run
+	 * @return T
+	 */
+	private static function withoutJit( callable $run ): mixed {
+		$jit = ini_get( 'opcache.jit' );
+		$off = is_string( $jit ) && ! in_array( strtolower( $jit ), array( '', '0', 'off', 'disable' ), true ) && false !== ini_set( 'opcache.jit', 'off' );
+		try {
+			return $run();
+		} finally {
+			if ( $off ) {
+				ini_set( 'opcache.jit', (string) $jit );
+			}
+		}
 	}
 
 	/**
@@ -95,14 +115,19 @@ final class PhpEngine implements Engine {
 		$module = $this->instance ?? new SanalposModule( $this->maxMemoryPages );
 		$this->instance = null;
 		try {
-			$in = $module->x_alloc( $len );
-			$module->write( $in, $json );
-			$packed = $module->x_call( $in, $len );
-			$at     = ( $packed >> 32 ) & 0xFFFFFFFF;
-			$size   = $packed & 0xFFFFFFFF;
-			$answer = $module->read( $at, $size );
-			$module->x_dealloc( $at, $size );
-			$module->x_dealloc( $in, $len );
+			$answer = self::withoutJit(
+				static function () use ( $module, $json, $len ): string {
+					$in = $module->x_alloc( $len );
+					$module->write( $in, $json );
+					$packed = $module->x_call( $in, $len );
+					$at     = ( $packed >> 32 ) & 0xFFFFFFFF;
+					$size   = $packed & 0xFFFFFFFF;
+					$answer = $module->read( $at, $size );
+					$module->x_dealloc( $at, $size );
+					$module->x_dealloc( $in, $len );
+					return $answer;
+				}
+			);
 		} catch ( SanalposModuleTrap $e ) {
 			if ( $module->capped ) {
 				throw new EngineException( 'engine.memory_exhausted', sprintf( 'The core needed more than the PHP engine\'s %d MiB of memory', $this->maxMemoryPages >> 4 ), null, $e );
