@@ -455,12 +455,8 @@ fn emit(m: &Module, options: &Options, stats: &Stats, functions: &str) -> Result
 
     // Exported functions: public wrappers that normalise i32 arguments.
     out.push_str("\t/** Exported functions: name => public method. */\n\tpublic const EXPORTS = array(");
-    for (name, kind, index) in &m.exports {
-        if *kind == ExternalKind::Func {
-            out.push_str(&format!("{} => '{}', ", php::string_literal(name.as_bytes()), php::export_name(name)));
-        } else {
-            let _ = index;
-        }
+    for (name, _, _) in m.exports.iter().filter(|(_, kind, _)| *kind == ExternalKind::Func) {
+        out.push_str(&format!("{} => '{}', ", php::string_literal(name.as_bytes()), php::export_name(name)));
     }
     out.push_str(");\n\n");
     for (name, kind, index) in &m.exports {
