@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := test
 
-.PHONY: test bootstrap lint test-rust check-data test-node wasm wasm-raw wasm-js cli bench test-php check-i18n pot plugin-assets dist
+.PHONY: test bootstrap lint test-rust check-data test-node wasm wasm-raw wasm-js cli bench test-php check-i18n pot plugin-assets dist php-engine bench-php
 
 WASM_TARGET := target/wasm32-unknown-unknown/wasm
 BUILD := build
@@ -70,7 +70,7 @@ cli:
 	cargo build --locked -p sanalpos-core --bin sanalpos
 
 # Operations per second of the npm package and of the raw .wasm in Node, next to native Rust.
-bench: wasm
+bench: wasm bench-php
 	@mkdir -p $(BUILD)/bench
 	cargo bench --locked -p sanalpos-wasm --bench native > $(BUILD)/bench/native.json
 	SANALPOS_RAW_WASM=$(RAW_WASM) node wasm/bench/bench.mjs $(BUILD)/bench/native.json
@@ -78,7 +78,7 @@ bench: wasm
 
 # PHP: syntax of every file (one by one), the translations, then PHPUnit (flow and WooCommerce
 # plugin against WordPress/WooCommerce test doubles); the reference core is the native tool.
-test-php: bootstrap check-i18n cli
+test-php: bootstrap check-i18n cli php-engine
 	@for f in $$(find plugin-php tests -name '*.php' -not -path 'plugin-php/engine/*'); do php -l "$$f" >/dev/null || exit 1; done
 	phpunit -c plugin-php/phpunit.xml
 	node --test plugin-php/tests/js/
@@ -115,3 +115,19 @@ plugin-assets: wasm-js
 	@mkdir -p plugin-php/assets/sanalpos/gen
 	cp wasm/js/browser.mjs wasm/js/api.mjs plugin-php/assets/sanalpos/
 	cp $(NPM_GEN)/sanalpos.mjs $(NPM_GEN)/sanalpos_bg.wasm plugin-php/assets/sanalpos/gen/
+
+# The PHP engine: the raw .wasm translated into one PHP class, stamped with the .wasm's SHA-256
+# (plugin-php/engine/ holds build artifacts only; the plugin zip ships them).
+PHP_ENGINE_DIR := plugin-php/engine
+PHP_MODULE := $(PHP_ENGINE_DIR)/SanalposModule.php
+
+php-engine: wasm-raw
+	@mkdir -p $(PHP_ENGINE_DIR)
+	cargo run --locked -q -p wasm2php -- $(RAW_WASM) -o $(PHP_MODULE)
+	sha256sum $(RAW_WASM) | cut -d' ' -f1 > $(PHP_ENGINE_DIR)/sanalpos.wasm.sha256
+	@echo "$(PHP_MODULE): $$(stat -c %s $(PHP_MODULE)) bytes"
+
+# The PHP engine's cold and warm times and memory, with opcache on and off, beside Node and native.
+bench-php: php-engine
+	cargo build --locked -q --release -p sanalpos-core --bin sanalpos
+	php tools/bench/php-engine.php
