@@ -15,6 +15,8 @@ as_root() {
 # Debian packages: command to look for -> package providing it.
 APT_PACKAGES=(
   "node:nodejs" "npm:npm" "wasm-opt:binaryen"
+  # PHP engine tests and benchmark: Debian's PHP has FFI built in; php-cgi runs the FPM-style checks.
+  "php:php-cli" "php-cgi:php-cgi" "phpunit:phpunit" "hyperfine:hyperfine"
 )
 missing=()
 for entry in "${APT_PACKAGES[@]}"; do

@@ -20,6 +20,9 @@
 //!    out of memory), to free with sanalpos_runner_free_answer. */
 //! char *sanalpos_runner_call(sanalpos_runner *runner, const char *request, size_t request_len);
 //!
+//! /* Bytes of linear memory the live instance holds (0 between a failure and the next call). */
+//! size_t sanalpos_runner_memory_bytes(const sanalpos_runner *runner);
+//!
 //! void sanalpos_runner_free_answer(char *answer);
 //! void sanalpos_runner_free(sanalpos_runner *runner);
 //! ```
@@ -92,6 +95,17 @@ pub unsafe extern "C" fn sanalpos_runner_call(
         Err(_) => Failure::Panic.envelope().into_bytes(),
     };
     into_c_string(answer)
+}
+
+/// See the crate documentation for the C declaration.
+///
+/// # Safety
+/// `runner` must be NULL or come from `sanalpos_runner_new` and not be freed.
+#[no_mangle]
+pub unsafe extern "C" fn sanalpos_runner_memory_bytes(runner: *const Runner) -> usize {
+    // SAFETY: guaranteed by the caller.
+    let runner = unsafe { runner.as_ref() };
+    catch_unwind(AssertUnwindSafe(|| runner.map_or(0, Runner::memory_bytes))).unwrap_or(0)
 }
 
 /// Frees an answer or error from this library (NULL is ignored).

@@ -2,7 +2,10 @@
 //! (fuel, memory, traps, bad answers, bad modules) can be provoked on purpose. The real core module
 //! is exercised by the PHP engine tests (plugin-php/tests).
 
-use sanalpos_runner::{sanalpos_runner_call, sanalpos_runner_free, sanalpos_runner_free_answer, sanalpos_runner_new};
+use sanalpos_runner::{
+    sanalpos_runner_call, sanalpos_runner_free, sanalpos_runner_free_answer, sanalpos_runner_memory_bytes,
+    sanalpos_runner_new,
+};
 use sanalpos_runner::{Failure, Limits, Runner};
 use std::ffi::{c_char, CStr};
 
@@ -140,6 +143,7 @@ fn c_abi_round_trip() {
         assert!(!runner.is_null() && error.is_null());
         let request = "{\"say\":\"merhaba ₺\"}";
         assert_eq!(take(sanalpos_runner_call(runner, request.as_ptr().cast(), request.len())), request);
+        assert_eq!(sanalpos_runner_memory_bytes(runner), 2 * PAGE);
         let answer = take(sanalpos_runner_call(runner, c"L".as_ptr(), 1));
         assert!(answer.starts_with(r#"{"error":{"code":"engine.fuel_exhausted","#), "{answer}");
         let nul = take(sanalpos_runner_call(runner, c"a".as_ptr(), 2));
@@ -159,6 +163,7 @@ fn c_abi_reports_load_failures_and_tolerates_null() {
         assert!(take(error).contains("engine.module_invalid"));
         assert!(sanalpos_runner_new(std::ptr::null(), 4, 1, PAGE, 1, std::ptr::null_mut()).is_null());
         assert!(take(sanalpos_runner_call(std::ptr::null_mut(), c"{}".as_ptr(), 2)).contains("engine.invalid_call"));
+        assert_eq!(sanalpos_runner_memory_bytes(std::ptr::null()), 0);
         sanalpos_runner_free_answer(std::ptr::null_mut());
         sanalpos_runner_free(std::ptr::null_mut());
     }
