@@ -48,8 +48,9 @@ engine: wasm-raw runner
 	cp $(RAW_WASM) $(ENGINE_DIR)/sanalpos.raw.wasm
 	cd $(ENGINE_DIR) && sha256sum sanalpos.raw.wasm > sanalpos.raw.wasm.sha256
 
-# PHP engine tests; the conformance reference is the native command-line tool.
+# PHP: syntax of every file (one by one), then PHPUnit; the conformance reference is the native tool.
 test-php: engine
+	@for f in $$(find plugin-php tests -name '*.php' -not -path 'plugin-php/engine/*'); do php -l "$$f" >/dev/null || exit 1; done
 	cargo build --locked -p sanalpos-core --bin sanalpos
 	phpunit -c plugin-php/phpunit.xml
 
