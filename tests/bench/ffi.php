@@ -99,7 +99,7 @@ $timed = array_values( array_filter( $requests, static fn ( string $r ): bool =>
 $input = implode( "\n", $timed ) . "\n";
 
 $native = array_map( 'floatval', run( array( REPO . '/target/release/examples/bench' ), $input ) );
-$node   = array_map( 'floatval', run( array( 'node', __DIR__ . '/raw-wasm.mjs', 'time', $module ), $input ) );
+$node   = array_map( 'floatval', run( array( 'node', REPO . '/tests/conformance/raw-wasm.mjs', 'time', $module ), $input ) );
 $ffi    = array_map( static fn ( string $r ): float => median_micros( static fn () => $engine->call( $r ) ), $timed );
 
 echo "\nWarm: median time of one call (PHP: FfiEngine::call through FFI; Node: raw .wasm, plain WebAssembly API)\n\n";
@@ -129,7 +129,7 @@ run(
 		'php -r 1;',
 		'php ' . __DIR__ . "/ffi-cold.php $request",
 		'node -e 0',
-		'node ' . __DIR__ . "/raw-wasm.mjs once $module $request",
+		'node ' . REPO . "/tests/conformance/raw-wasm.mjs once $module $request",
 	)
 );
 $medians = array_map( static fn ( array $r ): float => $r['median'] * 1e3, json_decode( (string) file_get_contents( $json ), true )['results'] );

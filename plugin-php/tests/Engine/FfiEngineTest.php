@@ -1,7 +1,7 @@
 <?php
 /**
- * The FFI engine against the native core: the shared corpus byte for byte, and every engine-level
- * failure (fuel, memory, oversized input, module mismatch) as a clean EngineException.
+ * The FFI engine against the native core and Node: the shared corpus byte for byte, and every
+ * engine-level failure (fuel, memory, oversized input, module mismatch) as a clean EngineException.
  */
 
 declare(strict_types=1);
@@ -26,19 +26,23 @@ final class FfiEngineTest extends TestCase {
 	}
 
 	/**
-	 * The native tool's answers, one per request, in order.
+	 * Another host's answers, one per request, in order: the native tool (the reference), or Node
+	 * running the same .wasm.
 	 *
 	 * @param list<string> $requests
 	 * @return list<string>
 	 */
-	private static function native( array $requests ): array {
-		$process = proc_open( array( SANALPOS_CLI ), array( array( 'pipe', 'r' ), array( 'pipe', 'w' ) ), $pipes );
+	private static function answers( array $requests, string $host = 'native' ): array {
+		$command = 'native' === $host
+			? array( SANALPOS_CLI )
+			: array( 'node', SANALPOS_REPO . '/tests/conformance/raw-wasm.mjs', 'answer', EngineFiles::bundled()->dir() . '/' . EngineFiles::MODULE );
+		$process = proc_open( $command, array( array( 'pipe', 'r' ), array( 'pipe', 'w' ) ), $pipes );
 		self::assertIsResource( $process, 'run `make test-php` to build ' . SANALPOS_CLI );
 		fwrite( $pipes[0], implode( "\n", $requests ) . "\n" );
 		fclose( $pipes[0] );
 		$answers = explode( "\n", rtrim( (string) stream_get_contents( $pipes[1] ), "\n" ) );
 		fclose( $pipes[1] );
-		self::assertSame( 0, proc_close( $process ) );
+		self::assertSame( 0, proc_close( $process ), implode( ' ', $command ) );
 		return $answers;
 	}
 
@@ -53,17 +57,19 @@ final class FfiEngineTest extends TestCase {
 		return self::$engine->call( $request );
 	}
 
-	public function test_the_whole_corpus_answers_byte_for_byte_like_the_native_core(): void {
+	public function test_the_whole_corpus_answers_byte_for_byte_like_the_native_core_and_node(): void {
 		$requests = self::corpus();
 		$this->assertGreaterThan( 10, count( $requests ) );
-		$this->assertSame( self::native( $requests ), array_map( array( self::class, 'call' ), $requests ) );
+		$ffi = array_map( array( self::class, 'call' ), $requests );
+		$this->assertSame( self::answers( $requests ), $ffi );
+		$this->assertSame( self::answers( $requests, 'node' ), $ffi );
 	}
 
 	public function test_requests_just_over_the_core_limit_get_the_core_answer(): void {
 		$request = '{"op":"version","pad":"' . str_repeat( 'x', 1 << 20 ) . '"}';
 		$answer  = self::call( $request );
 		$this->assertStringContainsString( '"code":"request.too_large"', $answer );
-		$this->assertSame( self::native( array( $request ) ), array( $answer ) );
+		$this->assertSame( self::answers( array( $request ) ), array( $answer ) );
 	}
 
 	public function test_oversized_input_is_refused_before_the_module_and_the_next_call_works(): void {
@@ -77,7 +83,7 @@ final class FfiEngineTest extends TestCase {
 		$this->assertEngineFailure( 'engine.fuel_exhausted', $request );
 		$this->assertSame( 0, self::$engine->memoryBytes(), 'the stopped instance is dropped' );
 		$requests = self::corpus();
-		$this->assertSame( self::native( array( $requests[4] ) ), array( self::call( $requests[4] ) ) );
+		$this->assertSame( self::answers( array( $requests[4] ) ), array( self::call( $requests[4] ) ) );
 		$this->assertGreaterThan( 0, self::$engine->memoryBytes() );
 	}
 
