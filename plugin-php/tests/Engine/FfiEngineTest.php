@@ -65,6 +65,11 @@ final class FfiEngineTest extends TestCase {
 		$this->assertSame( self::answers( $requests, 'node' ), $ffi );
 	}
 
+	public function test_nul_bytes_and_invalid_utf8_reach_the_core_intact(): void {
+		$requests = array( "{\"op\":\"ver\0sion\"}", "{\"op\":\"\xff\xfe\"}", "\0" );
+		$this->assertSame( self::answers( $requests ), array_map( array( self::class, 'call' ), $requests ) );
+	}
+
 	public function test_requests_just_over_the_core_limit_get_the_core_answer(): void {
 		$request = '{"op":"version","pad":"' . str_repeat( 'x', 1 << 20 ) . '"}';
 		$answer  = self::call( $request );
