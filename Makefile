@@ -45,6 +45,7 @@ runner: bootstrap
 
 # The plugin's engine files: module + recorded SHA-256 + runner library.
 engine: wasm-raw runner
+	@mkdir -p $(ENGINE_DIR)
 	cp $(RAW_WASM) $(ENGINE_DIR)/sanalpos.raw.wasm
 	cd $(ENGINE_DIR) && sha256sum sanalpos.raw.wasm > sanalpos.raw.wasm.sha256
 
@@ -58,5 +59,5 @@ bench: bench-ffi
 
 # FFI engine: cold and warm times beside Node (same raw .wasm) and native Rust; memory; library size.
 bench-ffi: engine
-	cargo build --locked --release -p sanalpos-core --bin sanalpos --example bench
+	cargo build --locked --release -p sanalpos-core --example bench
 	php tests/bench/ffi.php

@@ -178,8 +178,9 @@ impl Runner {
         live.store.set_fuel(fuel).map_err(wasmi)?;
         let len = i32::try_from(request.len()).map_err(|_| Failure::InvalidCall("request longer than 2 GiB"))?;
         let ptr = live.alloc.call(&mut live.store, len).map_err(wasmi)?;
+        // Guest pointers are unsigned 32-bit offsets carried in i32s.
         live.memory
-            .write(&mut live.store, guest_usize(ptr), request)
+            .write(&mut live.store, ptr as u32 as usize, request)
             .map_err(|_| Failure::BadAnswer("alloc returned a buffer outside memory"))?;
         let packed = live.call.call(&mut live.store, (ptr, len)).map_err(wasmi)?;
         // The ABI packs (answer_ptr << 32) | answer_len into one i64: the casts take its two halves.
@@ -196,9 +197,4 @@ impl Runner {
         live.dealloc.call(&mut live.store, (ptr, len)).map_err(wasmi)?;
         Ok((live, answer))
     }
-}
-
-/// A guest pointer (an unsigned 32-bit offset carried in an i32) as a host offset.
-fn guest_usize(ptr: i32) -> usize {
-    ptr as u32 as usize
 }
