@@ -19,6 +19,7 @@ function sanalpos_rss(): int {
 
 $request     = (string) file_get_contents( $argv[1] );
 $peak_before = memory_get_peak_usage( true );
+$used_before = memory_get_peak_usage();
 $rss_before  = sanalpos_rss();
 $started     = hrtime( true );
 $engine      = EngineFactory::bundled()->create();
@@ -29,6 +30,7 @@ if ( in_array( '--memory', $argv, true ) ) {
 		array(
 			'init_ms'        => $init_ns / 1e6,
 			'php_peak_added' => memory_get_peak_usage( true ) - $peak_before,
+			'php_used_added' => memory_get_peak_usage() - $used_before,
 			'php_peak'       => memory_get_peak_usage( true ),
 			'rss_added'      => sanalpos_rss() - $rss_before,
 			'linear_memory'  => $engine instanceof FfiEngine ? $engine->memoryBytes() : 0,

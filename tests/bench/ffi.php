@@ -147,7 +147,7 @@ printf( "  node + raw .wasm        %7.1f ms   overhead %.1f ms; FFI/Node overhea
 
 $added = $memory['rss_added'];
 printf( "\nMemory of one PHP process after that call\n\n" );
-printf( "  memory_get_peak_usage(true)   %s (added by the engine: %s)\n", mib( $memory['php_peak'] ), mib( $memory['php_peak_added'] ) );
+printf( "  memory_get_peak_usage(true)   %s (added by the engine: %s; without true: %s)\n", mib( $memory['php_peak'] ), mib( $memory['php_peak_added'] ), mib( $memory['php_used_added'] ) );
 printf( "  runner linear memory          %s (outside PHP's memory_limit)\n", mib( $memory['linear_memory'] ) );
 printf( "  resident memory added (RSS)   %s (target ≤ %s: %s)\n", mib( $added ), mib( MEMORY_TARGET_BYTES ), $added <= MEMORY_TARGET_BYTES ? 'met' : 'MISSED' );
 printf( "\nSizes: %s %s, %s %s\n", basename( $library ), mib( (int) filesize( $library ) ), EngineFiles::MODULE, mib( (int) filesize( $module ) ) );
