@@ -22,13 +22,16 @@ const MEMORY_TARGET_BYTES = 8 << 20;
 
 /** Runs a command (argv array) with $stdin, fails loudly, returns its output lines. */
 function run( array $command, string $stdin = '' ): array {
-	$process = proc_open( $command, array( array( 'pipe', 'r' ), array( 'pipe', 'w' ), STDERR ), $pipes );
+	// Its stderr is a pipe too: hyperfine writing to a shared stderr file clobbered this output.
+	$process = proc_open( $command, array( array( 'pipe', 'r' ), array( 'pipe', 'w' ), array( 'pipe', 'w' ) ), $pipes );
 	fwrite( $pipes[0], $stdin );
 	fclose( $pipes[0] );
 	$out = (string) stream_get_contents( $pipes[1] );
+	$err = (string) stream_get_contents( $pipes[2] );
 	fclose( $pipes[1] );
+	fclose( $pipes[2] );
 	if ( 0 !== proc_close( $process ) ) {
-		fwrite( STDERR, 'failed: ' . implode( ' ', $command ) . "\n" );
+		fwrite( STDERR, $err . 'failed: ' . implode( ' ', $command ) . "\n" );
 		exit( 1 );
 	}
 	return explode( "\n", rtrim( $out, "\n" ) );
