@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := test
 
-.PHONY: test bootstrap lint test-rust check-data test-node wasm wasm-raw wasm-js cli bench test-php check-i18n pot plugin-assets dist php-engine bench-php
+.PHONY: test bootstrap lint test-rust check-data test-node wasm wasm-raw wasm-js cli runner engine php-engine test-php check-i18n pot plugin-assets dist bench bench-ffi bench-php
 
 WASM_TARGET := target/wasm32-unknown-unknown/wasm
 BUILD := build
@@ -16,6 +16,12 @@ JS_BINDGEN := $(BUILD)/wasm/bindgen
 NPM_GEN := wasm/js/gen
 CLI := target/debug/sanalpos
 wasm_size = echo "$(1): $$(stat -c %s $(1)) bytes, $$(gzip -9 -c $(1) | wc -c) gzipped"
+
+# What the plugin loads at run time (generated, not committed): the module, its SHA-256, the
+# runner library of this OS and CPU, and the module translated to PHP.
+ENGINE_DIR := plugin-php/engine
+PLATFORM := $(shell uname -s | tr A-Z a-z)-$(shell uname -m)
+RUNNER_LIB := $(ENGINE_DIR)/libsanalpos_runner-$(PLATFORM).so
 
 test: bootstrap lint test-rust check-data test-node test-php
 
@@ -70,7 +76,7 @@ cli:
 	cargo build --locked -p sanalpos-core --bin sanalpos
 
 # Operations per second of the npm package and of the raw .wasm in Node, next to native Rust.
-bench: wasm bench-php
+bench: wasm bench-ffi bench-php
 	@mkdir -p $(BUILD)/bench
 	cargo bench --locked -p sanalpos-wasm --bench native > $(BUILD)/bench/native.json
 	SANALPOS_RAW_WASM=$(RAW_WASM) node wasm/bench/bench.mjs $(BUILD)/bench/native.json
@@ -78,7 +84,7 @@ bench: wasm bench-php
 
 # PHP: syntax of every file (one by one), the translations, then PHPUnit (flow and WooCommerce
 # plugin against WordPress/WooCommerce test doubles); the reference core is the native tool.
-test-php: bootstrap check-i18n cli php-engine
+test-php: bootstrap check-i18n cli engine php-engine
 	@for f in $$(find plugin-php tests -name '*.php' -not -path 'plugin-php/engine/*'); do php -l "$$f" >/dev/null || exit 1; done
 	phpunit -c plugin-php/phpunit.xml
 	node --test plugin-php/tests/js/
@@ -118,16 +124,31 @@ plugin-assets: wasm-js
 
 # The PHP engine: the raw .wasm translated into one PHP class, stamped with the .wasm's SHA-256
 # (plugin-php/engine/ holds build artifacts only; the plugin zip ships them).
-PHP_ENGINE_DIR := plugin-php/engine
-PHP_MODULE := $(PHP_ENGINE_DIR)/SanalposModule.php
+PHP_MODULE := $(ENGINE_DIR)/SanalposModule.php
 
-php-engine: wasm-raw
-	@mkdir -p $(PHP_ENGINE_DIR)
-	cargo run --locked -q -p wasm2php -- $(RAW_WASM) -o $(PHP_MODULE)
-	sha256sum $(RAW_WASM) | cut -d' ' -f1 > $(PHP_ENGINE_DIR)/sanalpos.wasm.sha256
+php-engine: engine
+	cargo run --locked -q -p wasm2php -- $(ENGINE_DIR)/sanalpos.raw.wasm -o $(PHP_MODULE)
 	@echo "$(PHP_MODULE): $$(stat -c %s $(PHP_MODULE)) bytes"
 
 # The PHP engine's cold and warm times and memory, with opcache on and off, beside Node and native.
 bench-php: php-engine
 	cargo build --locked -q --release -p sanalpos-core --bin sanalpos
 	php tools/bench/php-engine.php
+
+# The FFI runner library (wasm/runner), named by OS and CPU so the plugin can ship several.
+runner: bootstrap
+	cargo build --locked -p sanalpos-runner --profile runner
+	@mkdir -p $(ENGINE_DIR)
+	cp target/runner/libsanalpos_runner.so $(RUNNER_LIB)
+	@echo "$(RUNNER_LIB): $$(stat -c %s $(RUNNER_LIB)) bytes"
+
+# The plugin's engine files: module + recorded SHA-256 + runner library.
+engine: wasm-raw runner
+	@mkdir -p $(ENGINE_DIR)
+	cp $(RAW_WASM) $(ENGINE_DIR)/sanalpos.raw.wasm
+	cd $(ENGINE_DIR) && sha256sum sanalpos.raw.wasm > sanalpos.raw.wasm.sha256
+
+# FFI engine: cold and warm times beside Node (same raw .wasm) and native Rust; memory; library size.
+bench-ffi: engine
+	cargo build --locked --release -p sanalpos-core --example bench
+	php tests/bench/ffi.php

@@ -18,8 +18,8 @@ final class PhpEngine implements Engine {
 	/** The translated module, in the engine directory. */
 	public const MODULE_FILE = 'SanalposModule.php';
 	/** The .wasm the plugin ships, or a file holding its SHA-256 (written by `make`). */
-	public const WASM_FILE   = 'sanalpos.wasm';
-	public const WASM_SHA256 = 'sanalpos.wasm.sha256';
+	public const WASM_FILE   = EngineFiles::MODULE;
+	public const WASM_SHA256 = EngineFiles::MODULE . '.sha256';
 
 	/**
 	 * Requests larger than this are refused before they reach the core. Above the core's own

@@ -12,6 +12,8 @@ namespace Sanalpos\Tests\Differential;
 use PHPUnit\Framework\TestCase;
 use Sanalpos\Engine\Engine;
 use Sanalpos\Engine\EngineException;
+use Sanalpos\Engine\EngineFiles;
+use Sanalpos\Engine\FfiCandidate;
 use Sanalpos\Engine\PhpEngine;
 use Sanalpos\Tests\Support\NativeCore;
 use Sanalpos\Tests\Support\Paths;
@@ -22,9 +24,10 @@ final class DifferentialTest extends TestCase {
 
 	/** @return array<string, Engine> the engines compared with the reference */
 	private static function subjects(): array {
+		$files = new EngineFiles( Paths::engineDir() );
 		return array(
 			'php' => new PhpEngine( Paths::engineDir() ),
-			// 'ffi' => new FfiEngine( ... ), once the FFI engine is merged.
+			'ffi' => ( new FfiCandidate( $files ) )->create(),
 		);
 	}
 
