@@ -293,6 +293,7 @@ pub fn verify(input: &Input, ctx: &Context) -> Result<Value> {
         accept_half_secure,
         tx_type,
         customer: customer(input)?,
+        card: card(input)?,
         nonce: nonce(input)?,
         now: now(input)?,
     })?;
