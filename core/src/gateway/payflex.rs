@@ -184,6 +184,11 @@ fn prmstr(
     form_call(url, &[("prmstr", doc.to_xml(declaration))], &sensitive, context)
 }
 
+/// An address the bank sends the shopper's browser to (ACS, Common Payment page).
+pub(super) fn is_page_url(url: &str) -> bool {
+    url.starts_with("https://") || url.starts_with("http://")
+}
+
 /// The 3D callback's status, as the MPI result classes of §0.2 (Y full, A attempt, else failed).
 fn md_equivalent(status: &str) -> &'static str {
     match status {
@@ -404,7 +409,7 @@ fn parse_enrollment(resp: &ApiResponse) -> Result<ApiResult> {
         "Y" => {
             let acs = get(&["Message/VERes/ACSUrl"]);
             let pareq = get(&["Message/VERes/PaReq"]);
-            if !(acs.starts_with("https://") || acs.starts_with("http://")) || pareq.is_empty() {
+            if !is_page_url(&acs) || pareq.is_empty() {
                 return Err(Error::new(Code::BankBadResponse).detail("VERes Y without an ACSUrl and PaReq"));
             }
             let fields =

@@ -111,7 +111,7 @@ fn parse_register(resp: &ApiResponse) -> Result<ApiResult> {
     if !error.is_empty() {
         return Ok(result);
     }
-    if !(url.starts_with("https://") || url.starts_with("http://")) || token.is_empty() {
+    if !payflex::is_page_url(&url) || token.is_empty() {
         return Err(bad("no CommonPaymentUrl and PaymentToken"));
     }
     let card_entry =
