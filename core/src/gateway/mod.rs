@@ -21,6 +21,8 @@ mod garanti;
 mod interpos;
 mod kuveyt;
 mod nestpay;
+mod payflex;
+mod payflex_cp;
 mod payfor;
 mod posnet;
 mod posnet_v1;
@@ -46,6 +48,8 @@ pub static GATEWAYS: &[&dyn Gateway] = &[
     &interpos::InterPos,
     &kuveyt::Boa::Kuveyt,
     &kuveyt::Boa::VakifKatilim,
+    &payflex::PayFlex,
+    &payflex_cp::PayFlexCp,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -526,8 +530,9 @@ impl HttpCall {
     ) -> HttpCall {
         let mut log_body = text::decode_text(&body);
         for secret in sensitive.iter().filter(|s| !s.is_empty()) {
-            // As written in the body: raw, XML-escaped or URL-encoded.
-            for form in [secret.to_string(), quick_xml::escape::escape(*secret).into_owned(), text::urlencode(secret)] {
+            // As written in the body: raw, XML-escaped, URL-encoded, or XML inside a form field.
+            let escaped = quick_xml::escape::escape(*secret);
+            for form in [secret.to_string(), text::urlencode(secret), text::urlencode(&escaped), escaped.into_owned()] {
                 log_body = mask_whole_values(&log_body, &form, &mask_value(secret));
             }
         }
@@ -563,15 +568,17 @@ pub fn json_object(pairs: Vec<(&str, Value)>) -> Value {
     Value::Object(map)
 }
 
-/// Replaces `value` where it is a whole value of the body — between `>` and `<` (XML), `=` and `&`
-/// (form), quotes (JSON) or the ends — so that a short secret such as `3` masks itself, not every `3`.
+/// Replaces `value` where it is a whole value of the body — between `>` and `<` (XML, also
+/// URL-encoded as `%3E`…`%3C` in a form field), `=` and `&` (form), quotes (JSON) or the ends — so
+/// that a short secret such as `3` masks itself, not every `3`.
 fn mask_whole_values(body: &str, value: &str, mask: &str) -> String {
     let mut out = String::with_capacity(body.len());
     let mut last = 0;
     for (at, _) in body.match_indices(value) {
         let end = at + value.len();
-        let opens = body.get(..at).and_then(|b| b.chars().next_back()).is_none_or(|c| matches!(c, '>' | '=' | '"'));
-        let closes = body.get(end..).and_then(|b| b.chars().next()).is_none_or(|c| matches!(c, '<' | '&' | '"'));
+        let (before, after) = (body.get(..at).unwrap_or_default(), body.get(end..).unwrap_or_default());
+        let opens = before.chars().next_back().is_none_or(|c| matches!(c, '>' | '=' | '"')) || before.ends_with("%3E");
+        let closes = after.chars().next().is_none_or(|c| matches!(c, '<' | '&' | '"')) || after.starts_with("%3C");
         if at >= last && opens && closes {
             out.push_str(body.get(last..at).unwrap_or_default());
             out.push_str(mask);
@@ -612,6 +619,9 @@ pub struct CallbackRequest<'a> {
     /// when not given.
     pub ok_url: String,
     pub fail_url: String,
+    /// The card again, for protocols whose provision needs it (PayFlex MPI); in memory for this
+    /// request only.
+    pub card: Option<CardData>,
     pub nonce: Option<&'a str>,
     pub now: Option<DateTime>,
 }
@@ -630,7 +640,7 @@ impl<'a> CallbackRequest<'a> {
                 tx_type: self.tx_type,
             },
             references: BTreeMap::new(),
-            card: None,
+            card: self.card.clone(),
             customer: self.customer.clone(),
             post: Some(self.post.clone()),
             ok_url: self.ok_url.clone(),
@@ -827,12 +837,13 @@ impl ApiResponse<'_> {
             .ok_or_else(|| Error::new(Code::RequestInvalidValue).at("context.operation"))
     }
 
-    /// A successful answer's XML document, whose root element must be `root`.
+    /// A successful answer's XML document, whose root element must be `root` (`""`: any root, for
+    /// answers whose root element no public source names).
     pub fn xml(&self, root: &str) -> Result<xml::Element> {
         self.ensure_ok()?;
         let doc = xml::Element::parse(&text::decode_text(self.body))
             .map_err(|e| Error::new(Code::BankBadResponse).detail(e))?;
-        if doc.local_name() != root {
+        if !root.is_empty() && doc.local_name() != root {
             return Err(Error::new(Code::BankBadResponse).detail(format!("unexpected root <{}>", doc.local_name())));
         }
         Ok(doc)

@@ -298,6 +298,7 @@ pub fn verify(input: &Input, ctx: &Context) -> Result<Value> {
         customer: customer(input)?,
         ok_url,
         fail_url,
+        card: card(input)?,
         nonce: nonce(input)?,
         now: now(input)?,
     })?;
