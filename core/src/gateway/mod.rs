@@ -19,7 +19,9 @@ mod akbank;
 mod garanti;
 mod interpos;
 mod nestpay;
+mod param;
 mod payfor;
+mod tosla;
 
 use crate::api::Input;
 use crate::card::{Expiry, Pan};
@@ -31,8 +33,15 @@ use std::collections::BTreeMap;
 pub use text::RawPost;
 
 /// Every family, in the order `gateways.list` shows them.
-pub static GATEWAYS: &[&dyn Gateway] =
-    &[&nestpay::NestPay, &garanti::Garanti, &akbank::Akbank, &payfor::PayFor, &interpos::InterPos];
+pub static GATEWAYS: &[&dyn Gateway] = &[
+    &nestpay::NestPay,
+    &garanti::Garanti,
+    &akbank::Akbank,
+    &payfor::PayFor,
+    &interpos::InterPos,
+    &param::Param,
+    &tosla::Tosla,
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -407,6 +416,10 @@ pub enum Step {
     Form(Form),
     /// Send this request server-to-server, then call `api.parse` with the answer and `context`.
     Http(HttpCall),
+    /// Serve this HTML document, unchanged, as the shopper's whole page: a bank's 3D page handed over
+    /// server-to-server (ParamPos `UCD_HTML`: its scripts fill browser data and run the 3DS method
+    /// frame, so it cannot be reduced to a form).
+    Html(String),
 }
 
 #[derive(Debug, Clone)]
@@ -442,6 +455,17 @@ impl Form {
             }
         }
         Form { action, method: "POST", fields, sensitive, card_entry, card_fields: browser.then_some(card_fields) }
+    }
+
+    /// A GET form that opens `url` in the shopper's browser: its query string becomes the fields (a
+    /// GET submission replaces the action's query with the fields). For bank pages handed over as
+    /// an address (ParamPos `UCD_URL`, Tosla's 3D host page).
+    pub fn get(url: &str, card_entry: CardEntry) -> Result<Form> {
+        let url = url.split('#').next().unwrap_or_default();
+        let (action, query) = url.split_once('?').unwrap_or((url, ""));
+        let query = RawPost::from_urlencoded(query, "url")?;
+        let fields = query.iter().map(|(k, v)| (k.to_string(), text::decode_text(v))).collect();
+        Ok(Form { action: action.into(), method: "GET", fields, sensitive: Vec::new(), card_entry, card_fields: None })
     }
 }
 
@@ -529,6 +553,20 @@ impl HttpCall {
     /// (keys in sorted order: the core's serde_json keeps no insertion order).
     pub fn json(url: String, body: &Value, sensitive: &[&str], context: Map<String, Value>) -> HttpCall {
         HttpCall::new(url, "application/json", body.to_string().into_bytes(), sensitive, context)
+    }
+
+    /// A SOAP 1.1 call (.NET ASMX style): the envelope in UTF-8 and the `SOAPAction` header naming
+    /// the operation (`https://turkpos.com.tr/TP_WMD_UCD`).
+    pub fn soap(
+        url: String,
+        action: &str,
+        envelope: &xml::Element,
+        sensitive: &[&str],
+        context: Map<String, Value>,
+    ) -> HttpCall {
+        let body = envelope.to_xml(Some("utf-8")).into_bytes();
+        HttpCall::new(url, "text/xml; charset=utf-8", body, sensitive, context)
+            .header("SOAPAction", format!("\"{action}\""))
     }
 
     /// Adds a request header (e.g. a signature over the body).
@@ -675,6 +713,8 @@ pub enum Outcome {
     ThreeDsAttempt,
     NeedsProvision,
     NeedsStatus,
+    /// The payment continues in the shopper's browser: show `next` (the bank's 3D page).
+    Redirect,
     Error,
 }
 
@@ -687,6 +727,7 @@ impl Outcome {
             Outcome::ThreeDsAttempt => "3ds_attempt",
             Outcome::NeedsProvision => "needs_provision",
             Outcome::NeedsStatus => "needs_status",
+            Outcome::Redirect => "redirect",
             Outcome::Error => "error",
         }
     }
@@ -808,6 +849,24 @@ impl ApiResponse<'_> {
             return Err(Error::new(Code::BankBadResponse).detail(format!("unexpected root <{}>", doc.local_name())));
         }
         Ok(doc)
+    }
+
+    /// The `<operation>Result` of a successful SOAP answer (`Envelope/Body/<operation>Response`, the
+    /// shape of .NET ASMX services); a `Fault` or another operation's answer is `bank.bad_response`.
+    pub fn soap_result(&self, operation: &str) -> Result<xml::Element> {
+        let doc = self.xml("Envelope")?;
+        let bad = |detail: String| Error::new(Code::BankBadResponse).detail(detail);
+        let answer = doc.soap_body().ok_or_else(|| bad("no SOAP body".into()))?;
+        if answer.local_name() == "Fault" {
+            return Err(bad(answer.text_at("faultstring").unwrap_or_default()));
+        }
+        let result = [operation, "Result"].concat();
+        let response = [operation, "Response"].concat();
+        (answer.local_name() == response)
+            .then(|| answer.elements().find(|e| e.local_name() == result))
+            .flatten()
+            .cloned()
+            .ok_or_else(|| bad(format!("expected <{result}>")))
     }
 
     /// Refuses an answer that names another order than the request's (an empty id names none).

@@ -7,6 +7,7 @@ use quick_xml::{Reader, Writer};
 /// Deepest nesting and most elements accepted when reading a bank answer.
 const MAX_DEPTH: usize = 64;
 const MAX_ELEMENTS: usize = 20_000;
+const SOAP11_ENVELOPE_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Node {
@@ -82,6 +83,22 @@ impl Element {
             }
         }
         let _ = w.write_event(Event::End(BytesEnd::new(self.name.as_str())));
+    }
+
+    /// A SOAP 1.1 envelope (`soap:Envelope`, optional `soap:Header`, `soap:Body`) around `body`; the
+    /// operation and header elements declare their own namespaces (`xmlns` attributes), as .NET
+    /// ASMX services show in their samples.
+    pub fn soap_envelope(header: Option<Element>, body: Element) -> Element {
+        let mut envelope = Element::new("soap:Envelope").attr("xmlns:soap", SOAP11_ENVELOPE_NS);
+        if let Some(h) = header {
+            envelope.push(Element::new("soap:Header").child(h));
+        }
+        envelope.child(Element::new("soap:Body").child(body))
+    }
+
+    /// The first element inside this SOAP envelope's `Body` (the operation's answer or a `Fault`).
+    pub fn soap_body(&self) -> Option<&Element> {
+        (self.local_name() == "Envelope").then(|| self.find("Body"))??.elements().next()
     }
 
     /// The name without its namespace prefix.
@@ -235,6 +252,23 @@ mod tests {
         assert_eq!(root.text_at("Body/R/E").unwrap(), "");
         assert!(root.text_at("Body/R/Missing").is_none());
         assert_eq!(root.find_deep("Msg").unwrap().local_name(), "Msg");
+    }
+
+    #[test]
+    fn soap_envelopes() {
+        let body = Element::new("Op").attr("xmlns", "urn:s").leaf("A", "1");
+        let header = Element::new("Auth").attr("xmlns", "urn:h").leaf("U", "u");
+        assert_eq!(
+            Element::soap_envelope(Some(header), body.clone()).to_xml(None),
+            "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Header><Auth xmlns=\"urn:h\"><U>u</U></Auth></soap:Header><soap:Body><Op xmlns=\"urn:s\"><A>1</A></Op></soap:Body></soap:Envelope>"
+        );
+        let back = Element::parse(&Element::soap_envelope(None, body).to_xml(Some("utf-8"))).unwrap();
+        assert_eq!(back.soap_body().unwrap().text_at("A").unwrap(), "1");
+        let answer = "<s:Envelope xmlns:s=\"e\"><s:Header><H/></s:Header><s:Body><OpResponse><R>1</R></OpResponse></s:Body></s:Envelope>";
+        assert_eq!(Element::parse(answer).unwrap().soap_body().unwrap().local_name(), "OpResponse");
+        assert!(Element::parse("<Envelope><Head/></Envelope>").unwrap().soap_body().is_none());
+        assert!(Element::parse("<Envelope><Body/></Envelope>").unwrap().soap_body().is_none());
+        assert!(Element::parse("<Other><Body><X/></Body></Other>").unwrap().soap_body().is_none());
     }
 
     #[test]
