@@ -132,16 +132,16 @@ fn is_try(order: &Order) -> bool {
 /// The operation that starts a payment: `TP_WMD_UCD` (TRY), `Pos_Odeme` (TRY 3D Pay),
 /// `TP_Islem_Odeme_WD` (other currencies), `TP_Islem_Odeme_OnProv_WMD` (pre-authorisation, TRY
 /// only, models `3d` and `regular`: ParamPos $supportedTransactions).
-fn payment_action(model: Model, order: &Order) -> Result<&'static str> {
-    match (order.tx_type, is_try(order)) {
-        (TxType::Sale, false) if order.installments > 1 => Err(Error::new(Code::OrderInvalidInstallments)
+fn payment_action(model: Model, order: &Order, pre_auth: bool) -> Result<&'static str> {
+    match (pre_auth, is_try(order)) {
+        (false, false) if order.installments > 1 => Err(Error::new(Code::OrderInvalidInstallments)
             .at("order.installments")
             .detail("foreign-currency payments are single payments")),
-        (TxType::Sale, false) => Ok("TP_Islem_Odeme_WD"),
-        (TxType::Sale, true) if model == Model::ThreeDPay => Ok("Pos_Odeme"),
-        (TxType::Sale, true) => Ok("TP_WMD_UCD"),
-        (TxType::PreAuth, true) if matches!(model, Model::ThreeD | Model::Regular) => Ok("TP_Islem_Odeme_OnProv_WMD"),
-        (TxType::PreAuth, _) => Err(Error::new(Code::GatewayUnsupportedOperation)
+        (false, false) => Ok("TP_Islem_Odeme_WD"),
+        (false, true) if model == Model::ThreeDPay => Ok("Pos_Odeme"),
+        (false, true) => Ok("TP_WMD_UCD"),
+        (true, true) if matches!(model, Model::ThreeD | Model::Regular) => Ok("TP_Islem_Odeme_OnProv_WMD"),
+        (true, _) => Err(Error::new(Code::GatewayUnsupportedOperation)
             .at("order.tx_type")
             .detail("pre-authorisation: models 3d and regular, in TRY")),
     }
@@ -200,21 +200,13 @@ fn call(
     Ok(HttpCall::soap(account.endpoint(endpoint)?, &[ns, action].concat(), &envelope, &sensitive, context))
 }
 
-/// The signed payment start with the card (`3d`, `3d_pay`, or for `regular` the non-3D payment);
-/// fields in the order of Param's documentation (TP_WMD_UCD).
-#[allow(clippy::too_many_arguments)]
-fn payment(
-    account: &Account,
-    model: Model,
-    order: &Order,
-    card: &CardData,
-    ip: &str,
-    (ok_url, fail_url): (&str, &str),
-    nonce: Option<&str>,
-    mut context: Map<String, Value>,
-) -> Result<HttpCall> {
-    let action = payment_action(model, order)?;
+/// The signed payment start of a `sale` or `preauth` request with the card (`3d`, `3d_pay`, or for
+/// `regular` the non-3D payment); fields in the order of Param's documentation (TP_WMD_UCD).
+fn payment(req: &ApiRequest, model: Model, (ok_url, fail_url): (&str, &str)) -> Result<HttpCall> {
+    let (account, order, ip) = (req.account, &req.order, req.customer.ip.as_str());
+    let action = payment_action(model, order, req.operation == Operation::PreAuth)?;
     let currency = currency_code(order)?;
+    let card = req.card()?;
     if ip.is_empty() {
         return Err(Error::new(Code::RequestMissingField).at("customer.ip"));
     }
@@ -246,12 +238,13 @@ fn payment(
     fields.extend([
         ("Islem_Hash", sha1(&iso8859_9_encode(&text))),
         ("Islem_Guvenlik_Tip", if model == Model::Regular { "NS" } else { "3D" }.into()),
-        ("Islem_ID", islem_id(nonce)?),
+        ("Islem_ID", islem_id(req.nonce)?),
         ("IPAdr", ip.into()),
     ]);
     if !is_try(order) {
         fields.push(("Doviz_Kodu", currency));
     }
+    let mut context = req.context();
     context.insert("model".into(), model.id().into());
     call(account, action, fields, &[card.pan.digits(), &card.cvv], context)
 }
@@ -310,12 +303,7 @@ impl Gateway for Param {
         match req.model {
             Model::Regular => self.api_request(&req.regular_request()),
             Model::ThreeDHost => host_payment(req),
-            model => {
-                let card = req.card.as_ref().ok_or_else(|| Error::new(Code::RequestMissingField).at("card"))?;
-                let urls = (req.ok_url.as_str(), req.fail_url.as_str());
-                let context = req.regular_request().context();
-                payment(account, model, &req.order, card, &req.customer.ip, urls, req.nonce, context)
-            }
+            model => payment(&req.regular_request(), model, (&req.ok_url, &req.fail_url)),
         }
         .map(Step::Http)
     }
@@ -425,21 +413,7 @@ impl Gateway for Param {
         let order = &req.order;
         let id = || ("Siparis_ID", order.id.clone());
         let (action, fields): (&str, Vec<(&str, String)>) = match req.operation {
-            Operation::Sale | Operation::PreAuth => {
-                let mut order = order.clone();
-                order.tx_type = if req.operation == Operation::Sale { TxType::Sale } else { TxType::PreAuth };
-                let card = req.card()?;
-                return payment(
-                    account,
-                    Model::Regular,
-                    &order,
-                    card,
-                    &req.customer.ip,
-                    ("", ""),
-                    req.nonce,
-                    req.context(),
-                );
-            }
+            Operation::Sale | Operation::PreAuth => return payment(req, Model::Regular, ("", "")),
             Operation::Provision => {
                 let post = req.post()?;
                 if post.text("orderId") != order.id {
