@@ -640,7 +640,7 @@ impl Boa {
             );
         }
         let body = Element::new(action).child(request.child(vpos)).with_prefix("ser");
-        let envelope = Element::soap_envelope(body, &[("xmlns:ser", SOAP_NS)]);
+        let envelope = Element::soap_envelope("soapenv", None, body, &[("xmlns:ser", SOAP_NS)]);
         let mut context = req.context();
         context.insert("action".into(), action.into());
         let call =

@@ -21,11 +21,13 @@ mod garanti;
 mod interpos;
 mod kuveyt;
 mod nestpay;
+mod param;
 mod payflex;
 mod payflex_cp;
 mod payfor;
 mod posnet;
 mod posnet_v1;
+mod tosla;
 
 use crate::api::Input;
 use crate::card::{Expiry, Pan};
@@ -50,6 +52,8 @@ pub static GATEWAYS: &[&dyn Gateway] = &[
     &kuveyt::Boa::VakifKatilim,
     &payflex::PayFlex,
     &payflex_cp::PayFlexCp,
+    &param::Param,
+    &tosla::Tosla,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -427,6 +431,10 @@ pub enum Step {
     Form(Form),
     /// Send this request server-to-server, then call `api.parse` with the answer and `context`.
     Http(HttpCall),
+    /// Serve this HTML document, unchanged, as the shopper's whole page: a bank's 3D page handed over
+    /// server-to-server (ParamPos `UCD_HTML`: its scripts fill browser data and run the 3DS method
+    /// frame, so it cannot be reduced to a form).
+    Html(String),
 }
 
 #[derive(Debug, Clone)]
@@ -462,6 +470,17 @@ impl Form {
             }
         }
         Form { action, method: "POST", fields, sensitive, card_entry, card_fields: browser.then_some(card_fields) }
+    }
+
+    /// A GET form that opens `url` in the shopper's browser: its query string becomes the fields (a
+    /// GET submission replaces the action's query with the fields). For bank pages handed over as
+    /// an address (ParamPos `UCD_URL`, Tosla's 3D host page).
+    pub fn get(url: &str, card_entry: CardEntry) -> Result<Form> {
+        let url = url.split('#').next().unwrap_or_default();
+        let (action, query) = url.split_once('?').unwrap_or((url, ""));
+        let query = RawPost::from_urlencoded(query, "url")?;
+        let fields = query.iter().map(|(k, v)| (k.to_string(), text::decode_text(v))).collect();
+        Ok(Form { action: action.into(), method: "GET", fields, sensitive: Vec::new(), card_entry, card_fields: None })
     }
 }
 
@@ -550,6 +569,20 @@ impl HttpCall {
     /// (keys in sorted order: the core's serde_json keeps no insertion order).
     pub fn json(url: String, body: &Value, sensitive: &[&str], context: Map<String, Value>) -> HttpCall {
         HttpCall::new(url, "application/json", body.to_string().into_bytes(), sensitive, context)
+    }
+
+    /// A SOAP 1.1 call (.NET ASMX style): the envelope in UTF-8 and the `SOAPAction` header naming
+    /// the operation (`https://turkpos.com.tr/TP_WMD_UCD`).
+    pub fn soap(
+        url: String,
+        action: &str,
+        envelope: &xml::Element,
+        sensitive: &[&str],
+        context: Map<String, Value>,
+    ) -> HttpCall {
+        let body = envelope.to_xml(Some("utf-8")).into_bytes();
+        HttpCall::new(url, "text/xml; charset=utf-8", body, sensitive, context)
+            .header("SOAPAction", format!("\"{action}\""))
     }
 
     /// Adds a request header (e.g. a signature over the body).
@@ -707,7 +740,8 @@ pub enum Outcome {
     ThreeDsAttempt,
     NeedsProvision,
     NeedsStatus,
-    /// The payment continues in the shopper's browser: render `next` (a form, e.g. the ACS page).
+    /// The payment continues in the shopper's browser: show `next` (a form such as the ACS page, or
+    /// the bank's 3D page).
     Redirect,
     Error,
 }
@@ -847,6 +881,24 @@ impl ApiResponse<'_> {
             return Err(Error::new(Code::BankBadResponse).detail(format!("unexpected root <{}>", doc.local_name())));
         }
         Ok(doc)
+    }
+
+    /// The `<operation>Result` of a successful SOAP answer (`Envelope/Body/<operation>Response`, the
+    /// shape of .NET ASMX services); a `Fault` or another operation's answer is `bank.bad_response`.
+    pub fn soap_result(&self, operation: &str) -> Result<xml::Element> {
+        let doc = self.xml("Envelope")?;
+        let bad = |detail: String| Error::new(Code::BankBadResponse).detail(detail);
+        let answer = doc.soap_body().ok_or_else(|| bad("no SOAP body".into()))?;
+        if answer.local_name() == "Fault" {
+            return Err(bad(answer.text_at("faultstring").unwrap_or_default()));
+        }
+        let result = [operation, "Result"].concat();
+        let response = [operation, "Response"].concat();
+        (answer.local_name() == response)
+            .then(|| answer.elements().find(|e| e.local_name() == result))
+            .flatten()
+            .cloned()
+            .ok_or_else(|| bad(format!("expected <{result}>")))
     }
 
     /// Refuses an answer that names another order than the request's (an empty id names none).

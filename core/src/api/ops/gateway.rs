@@ -189,6 +189,7 @@ pub(crate) fn step_json(step: &Step) -> Value {
             }
         }),
         Step::Http(h) => json!({ "type": "http", "http": http_json(h) }),
+        Step::Html(html) => json!({ "type": "html", "html": html }),
     }
 }
 
