@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := test
 
-.PHONY: test bootstrap lint test-rust check-data test-node wasm wasm-raw wasm-js cli bench test-php check-i18n pot plugin-assets dist demo demo-build test-e2e
+.PHONY: test bootstrap lint test-rust check-data test-node wasm wasm-raw wasm-js cli runner engine php-engine test-php check-i18n pot plugin-assets dist bench bench-ffi bench-php demo demo-build test-e2e
 
 WASM_TARGET := target/wasm32-unknown-unknown/wasm
 BUILD := build
@@ -16,6 +16,12 @@ JS_BINDGEN := $(BUILD)/wasm/bindgen
 NPM_GEN := wasm/js/gen
 CLI := target/debug/sanalpos
 wasm_size = echo "$(1): $$(stat -c %s $(1)) bytes, $$(gzip -9 -c $(1) | wc -c) gzipped"
+
+# What the plugin loads at run time (generated, not committed): the module, its SHA-256, the
+# runner library of this OS and CPU, and the module translated to PHP.
+ENGINE_DIR := plugin-php/engine
+PLATFORM := $(shell uname -s | tr A-Z a-z)-$(shell uname -m)
+RUNNER_LIB := $(ENGINE_DIR)/libsanalpos_runner-$(PLATFORM).so
 
 test: bootstrap lint test-rust check-data test-node test-php test-e2e
 
@@ -70,7 +76,7 @@ cli:
 	cargo build --locked -p sanalpos-core --bin sanalpos
 
 # Operations per second of the npm package and of the raw .wasm in Node, next to native Rust.
-bench: wasm
+bench: wasm bench-ffi bench-php
 	@mkdir -p $(BUILD)/bench
 	cargo bench --locked -p sanalpos-wasm --bench native > $(BUILD)/bench/native.json
 	SANALPOS_RAW_WASM=$(RAW_WASM) node wasm/bench/bench.mjs $(BUILD)/bench/native.json
@@ -78,7 +84,7 @@ bench: wasm
 
 # PHP: syntax of every file (one by one), the translations, then PHPUnit (flow and WooCommerce
 # plugin against WordPress/WooCommerce test doubles); the reference core is the native tool.
-test-php: bootstrap check-i18n cli
+test-php: bootstrap check-i18n cli engine php-engine
 	@for f in $$(find plugin-php tests -name '*.php' -not -path 'plugin-php/engine/*'); do php -l "$$f" >/dev/null || exit 1; done
 	phpunit -c plugin-php/phpunit.xml
 	node --test plugin-php/tests/js/
@@ -116,12 +122,44 @@ plugin-assets: wasm-js
 	cp wasm/js/browser.mjs wasm/js/api.mjs plugin-php/assets/sanalpos/
 	cp $(NPM_GEN)/sanalpos.mjs $(NPM_GEN)/sanalpos_bg.wasm plugin-php/assets/sanalpos/gen/
 
+# The PHP engine: the raw .wasm translated into one PHP class, stamped with the .wasm's SHA-256
+# (plugin-php/engine/ holds build artifacts only; the plugin zip ships them).
+PHP_MODULE := $(ENGINE_DIR)/SanalposModule.php
+
+php-engine: engine
+	cargo run --locked -q -p wasm2php -- $(ENGINE_DIR)/sanalpos.raw.wasm -o $(PHP_MODULE)
+	@echo "$(PHP_MODULE): $$(stat -c %s $(PHP_MODULE)) bytes"
+
+# The PHP engine's cold and warm times and memory, with opcache on and off, beside Node and native.
+bench-php: php-engine
+	cargo build --locked -q --release -p sanalpos-core --bin sanalpos
+	php tools/bench/php-engine.php
+
+# The FFI runner library (wasm/runner), named by OS and CPU so the plugin can ship several.
+runner: bootstrap
+	cargo build --locked -p sanalpos-runner --profile runner
+	@mkdir -p $(ENGINE_DIR)
+	cp target/runner/libsanalpos_runner.so $(RUNNER_LIB)
+	@echo "$(RUNNER_LIB): $$(stat -c %s $(RUNNER_LIB)) bytes"
+
+# The plugin's engine files: module + recorded SHA-256 + runner library.
+engine: wasm-raw runner
+	@mkdir -p $(ENGINE_DIR)
+	cp $(RAW_WASM) $(ENGINE_DIR)/sanalpos.raw.wasm
+	cd $(ENGINE_DIR) && sha256sum sanalpos.raw.wasm > sanalpos.raw.wasm.sha256
+
+# FFI engine: cold and warm times beside Node (same raw .wasm) and native Rust; memory; library size.
+bench-ffi: engine
+	cargo build --locked --release -p sanalpos-core --example bench
+	php tests/bench/ffi.php
+
 # The demo: the bank simulator and the demo shop on 127.0.0.1 until Ctrl-C (scripts/demo.sh). The
-# shop runs the plugin's payment flow; the checkout runs the core in the browser (the npm package).
+# shop runs the plugin's payment flow on the engine the plugin would pick (EngineFactory); the
+# checkout runs the core in the browser (the npm package).
 demo: bootstrap demo-build
 	@scripts/demo.sh
 
-demo-build: wasm-js cli
+demo-build: wasm-js engine php-engine
 	cargo build --locked -p sanalpos-bank-sim
 
 # Chromium pays through the demo shop against the simulator (tests/e2e; screenshots in tests/e2e/artifacts).

@@ -16,8 +16,9 @@ as_root() {
 # Debian packages: command to look for -> package providing it.
 APT_PACKAGES=(
   "node:nodejs" "npm:npm" "wasm-opt:binaryen"
-  # The plugin's PHP tests, its translations and its zip.
-  "php:php-cli" "phpunit:phpunit" "msgfmt:gettext" "zip:zip"
+  # PHP: the plugin and engine tests (Debian's PHP has FFI built in; php-cgi runs the FPM-style
+  # checks), its translations, its zip, and the engine benchmarks.
+  "php:php-cli" "php-cgi:php-cgi" "phpunit:phpunit" "msgfmt:gettext" "zip:zip" "hyperfine:hyperfine"
   # The end-to-end tests' browser.
   "chromium:chromium"
 )

@@ -439,8 +439,14 @@ export interface HttpStep {
   http: HttpCall;
 }
 
+/** Serve `html` unchanged as the shopper's whole page (a bank's 3D page, ParamPos). */
+export interface HtmlStep {
+  type: 'html';
+  html: string;
+}
+
 /** What the host does next. */
-export type Step = FormStep | HttpStep;
+export type Step = FormStep | HttpStep | HtmlStep;
 
 export interface BankStatus {
   /** The bank's result code (`ProcReturnCode`, …). */
@@ -450,7 +456,7 @@ export interface BankStatus {
   error_code: string;
 }
 
-export type Outcome = 'approved' | 'declined' | '3ds_failed' | '3ds_attempt' | 'needs_provision' | 'needs_status' | 'error';
+export type Outcome = 'approved' | 'declined' | '3ds_failed' | '3ds_attempt' | 'needs_provision' | 'needs_status' | 'redirect' | 'error';
 
 /** Bank references to keep with the order: `order_id`, `auth_code`, `host_ref`, `transaction_id`, … */
 export type References = { [name: string]: string };

@@ -7,10 +7,11 @@
 //! `prepare` → a browser [`Form`] (3D gate) or an [`HttpCall`] (non-3D sale, or a first
 //! server-to-server step) → the bank's callback → `verify_callback` → maybe a provision
 //! [`HttpCall`] → `parse` of the bank's answer → outcome. `parse` may itself return the next step
-//! (POSNET's two-step 3D flow), and every call carries an opaque `context` that the host hands
-//! back with the answer.
+//! (POSNET's two-step 3D flow, KuveytTürk's enrollment answered with the ACS page as a [`Form`]),
+//! and every call carries an opaque `context` that the host hands back with the answer.
 
 pub mod crypto;
+pub mod html;
 pub mod natsort;
 pub mod text;
 pub mod xml;
@@ -18,10 +19,15 @@ pub mod xml;
 mod akbank;
 mod garanti;
 mod interpos;
+mod kuveyt;
 mod nestpay;
+mod param;
+mod payflex;
+mod payflex_cp;
 mod payfor;
 mod posnet;
 mod posnet_v1;
+mod tosla;
 
 use crate::api::Input;
 use crate::card::{Expiry, Pan};
@@ -33,14 +39,21 @@ use std::collections::BTreeMap;
 pub use text::RawPost;
 
 /// Every family, in the order `gateways.list` shows them.
+#[rustfmt::skip]
 pub static GATEWAYS: &[&dyn Gateway] = &[
     &nestpay::NestPay,
     &garanti::Garanti,
     &akbank::Akbank,
-    &payfor::PayFor,
-    &interpos::InterPos,
     &posnet::PosNet,
     &posnet_v1::PosNetV1,
+    &payfor::PayFor,
+    &interpos::InterPos,
+    &kuveyt::Boa::Kuveyt,
+    &kuveyt::Boa::VakifKatilim,
+    &payflex::PayFlex,
+    &payflex_cp::PayFlexCp,
+    &param::Param,
+    &tosla::Tosla,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -390,6 +403,8 @@ impl<'a> PaymentRequest<'a> {
             card: self.card.clone(),
             customer: self.customer.clone(),
             post: None,
+            ok_url: self.ok_url.clone(),
+            fail_url: self.fail_url.clone(),
             nonce: self.nonce,
             now: self.now,
         }
@@ -416,6 +431,10 @@ pub enum Step {
     Form(Form),
     /// Send this request server-to-server, then call `api.parse` with the answer and `context`.
     Http(HttpCall),
+    /// Serve this HTML document, unchanged, as the shopper's whole page: a bank's 3D page handed over
+    /// server-to-server (ParamPos `UCD_HTML`: its scripts fill browser data and run the 3DS method
+    /// frame, so it cannot be reduced to a form).
+    Html(String),
 }
 
 #[derive(Debug, Clone)]
@@ -451,6 +470,17 @@ impl Form {
             }
         }
         Form { action, method: "POST", fields, sensitive, card_entry, card_fields: browser.then_some(card_fields) }
+    }
+
+    /// A GET form that opens `url` in the shopper's browser: its query string becomes the fields (a
+    /// GET submission replaces the action's query with the fields). For bank pages handed over as
+    /// an address (ParamPos `UCD_URL`, Tosla's 3D host page).
+    pub fn get(url: &str, card_entry: CardEntry) -> Result<Form> {
+        let url = url.split('#').next().unwrap_or_default();
+        let (action, query) = url.split_once('?').unwrap_or((url, ""));
+        let query = RawPost::from_urlencoded(query, "url")?;
+        let fields = query.iter().map(|(k, v)| (k.to_string(), text::decode_text(v))).collect();
+        Ok(Form { action: action.into(), method: "GET", fields, sensitive: Vec::new(), card_entry, card_fields: None })
     }
 }
 
@@ -519,8 +549,9 @@ impl HttpCall {
     ) -> HttpCall {
         let mut log_body = text::decode_text(&body);
         for secret in sensitive.iter().filter(|s| !s.is_empty()) {
-            // As written in the body: raw, XML-escaped or URL-encoded.
-            for form in [secret.to_string(), quick_xml::escape::escape(*secret).into_owned(), text::urlencode(secret)] {
+            // As written in the body: raw, XML-escaped, URL-encoded, or XML inside a form field.
+            let escaped = quick_xml::escape::escape(*secret);
+            for form in [secret.to_string(), text::urlencode(secret), text::urlencode(&escaped), escaped.into_owned()] {
                 log_body = mask_whole_values(&log_body, &form, &mask_value(secret));
             }
         }
@@ -540,6 +571,20 @@ impl HttpCall {
         HttpCall::new(url, "application/json", body.to_string().into_bytes(), sensitive, context)
     }
 
+    /// A SOAP 1.1 call (.NET ASMX style): the envelope in UTF-8 and the `SOAPAction` header naming
+    /// the operation (`https://turkpos.com.tr/TP_WMD_UCD`).
+    pub fn soap(
+        url: String,
+        action: &str,
+        envelope: &xml::Element,
+        sensitive: &[&str],
+        context: Map<String, Value>,
+    ) -> HttpCall {
+        let body = envelope.to_xml(Some("utf-8")).into_bytes();
+        HttpCall::new(url, "text/xml; charset=utf-8", body, sensitive, context)
+            .header("SOAPAction", format!("\"{action}\""))
+    }
+
     /// Adds a request header (e.g. a signature over the body).
     pub fn header(mut self, name: &str, value: String) -> HttpCall {
         self.headers.push((name.into(), value));
@@ -556,15 +601,17 @@ pub fn json_object(pairs: Vec<(&str, Value)>) -> Value {
     Value::Object(map)
 }
 
-/// Replaces `value` where it is a whole value of the body — between `>` and `<` (XML), `=` and `&`
-/// (form), quotes (JSON) or the ends — so that a short secret such as `3` masks itself, not every `3`.
+/// Replaces `value` where it is a whole value of the body — between `>` and `<` (XML, also
+/// URL-encoded as `%3E`…`%3C` in a form field), `=` and `&` (form), quotes (JSON) or the ends — so
+/// that a short secret such as `3` masks itself, not every `3`.
 fn mask_whole_values(body: &str, value: &str, mask: &str) -> String {
     let mut out = String::with_capacity(body.len());
     let mut last = 0;
     for (at, _) in body.match_indices(value) {
         let end = at + value.len();
-        let opens = body.get(..at).and_then(|b| b.chars().next_back()).is_none_or(|c| matches!(c, '>' | '=' | '"'));
-        let closes = body.get(end..).and_then(|b| b.chars().next()).is_none_or(|c| matches!(c, '<' | '&' | '"'));
+        let (before, after) = (body.get(..at).unwrap_or_default(), body.get(end..).unwrap_or_default());
+        let opens = before.chars().next_back().is_none_or(|c| matches!(c, '>' | '=' | '"')) || before.ends_with("%3E");
+        let closes = after.chars().next().is_none_or(|c| matches!(c, '<' | '&' | '"')) || after.starts_with("%3C");
         if at >= last && opens && closes {
             out.push_str(body.get(last..at).unwrap_or_default());
             out.push_str(mask);
@@ -601,6 +648,13 @@ pub struct CallbackRequest<'a> {
     /// For building the provision request of a `3d` payment.
     pub tx_type: TxType,
     pub customer: Customer,
+    /// The return URLs of the payment, for provision requests that sign them (Vakıf Katılım); empty
+    /// when not given.
+    pub ok_url: String,
+    pub fail_url: String,
+    /// The card again, for protocols whose provision needs it (PayFlex MPI); in memory for this
+    /// request only.
+    pub card: Option<CardData>,
     pub nonce: Option<&'a str>,
     pub now: Option<DateTime>,
 }
@@ -619,9 +673,11 @@ impl<'a> CallbackRequest<'a> {
                 tx_type: self.tx_type,
             },
             references: BTreeMap::new(),
-            card: None,
+            card: self.card.clone(),
             customer: self.customer.clone(),
             post: Some(self.post.clone()),
+            ok_url: self.ok_url.clone(),
+            fail_url: self.fail_url.clone(),
             nonce: self.nonce,
             now: self.now,
         }
@@ -684,6 +740,9 @@ pub enum Outcome {
     ThreeDsAttempt,
     NeedsProvision,
     NeedsStatus,
+    /// The payment continues in the shopper's browser: show `next` (a form such as the ACS page, or
+    /// the bank's 3D page).
+    Redirect,
     Error,
 }
 
@@ -696,6 +755,7 @@ impl Outcome {
             Outcome::ThreeDsAttempt => "3ds_attempt",
             Outcome::NeedsProvision => "needs_provision",
             Outcome::NeedsStatus => "needs_status",
+            Outcome::Redirect => "redirect",
             Outcome::Error => "error",
         }
     }
@@ -752,6 +812,9 @@ pub struct ApiRequest<'a> {
     pub customer: Customer,
     /// The bank's 3D callback, for `provision`.
     pub post: Option<RawPost>,
+    /// The payment's return URLs (empty when not given), for provisions that sign them.
+    pub ok_url: String,
+    pub fail_url: String,
     pub nonce: Option<&'a str>,
     pub now: Option<DateTime>,
 }
@@ -808,15 +871,34 @@ impl ApiResponse<'_> {
             .ok_or_else(|| Error::new(Code::RequestInvalidValue).at("context.operation"))
     }
 
-    /// A successful answer's XML document, whose root element must be `root`.
+    /// A successful answer's XML document, whose root element must be `root` (`""`: any root, for
+    /// answers whose root element no public source names).
     pub fn xml(&self, root: &str) -> Result<xml::Element> {
         self.ensure_ok()?;
         let doc = xml::Element::parse(&text::decode_text(self.body))
             .map_err(|e| Error::new(Code::BankBadResponse).detail(e))?;
-        if doc.local_name() != root {
+        if !root.is_empty() && doc.local_name() != root {
             return Err(Error::new(Code::BankBadResponse).detail(format!("unexpected root <{}>", doc.local_name())));
         }
         Ok(doc)
+    }
+
+    /// The `<operation>Result` of a successful SOAP answer (`Envelope/Body/<operation>Response`, the
+    /// shape of .NET ASMX services); a `Fault` or another operation's answer is `bank.bad_response`.
+    pub fn soap_result(&self, operation: &str) -> Result<xml::Element> {
+        let doc = self.xml("Envelope")?;
+        let bad = |detail: String| Error::new(Code::BankBadResponse).detail(detail);
+        let answer = doc.soap_body().ok_or_else(|| bad("no SOAP body".into()))?;
+        if answer.local_name() == "Fault" {
+            return Err(bad(answer.text_at("faultstring").unwrap_or_default()));
+        }
+        let result = [operation, "Result"].concat();
+        let response = [operation, "Response"].concat();
+        (answer.local_name() == response)
+            .then(|| answer.elements().find(|e| e.local_name() == result))
+            .flatten()
+            .cloned()
+            .ok_or_else(|| bad(format!("expected <{result}>")))
     }
 
     /// Refuses an answer that names another order than the request's (an empty id names none).
@@ -894,10 +976,16 @@ pub trait Gateway: Sync {
     fn signature(&self, kind: &str, inputs: &Input) -> Result<Computed>;
 }
 
-/// Finds a family or bank preset by id (`nestpay`, `isbank`, …).
+/// Finds a bank preset (`isbank`, `kuveytturk`, …) or a family by id; a family id without a preset
+/// of its own name means its first preset.
 pub fn find(id: &str) -> Result<(&'static dyn Gateway, &'static Preset)> {
     for g in GATEWAYS {
         if let Some(p) = g.info().presets.iter().find(|p| p.id == id) {
+            return Ok((*g, p));
+        }
+    }
+    for g in GATEWAYS.iter().filter(|g| g.info().id == id) {
+        if let Some(p) = g.info().presets.first() {
             return Ok((*g, p));
         }
     }

@@ -112,7 +112,8 @@ impl RawPost {
     }
 }
 
-fn percent_decode(s: &str) -> Vec<u8> {
+/// Decodes `application/x-www-form-urlencoded` text (`+` is a space; a malformed `%` stays as written).
+pub fn percent_decode(s: &str) -> Vec<u8> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

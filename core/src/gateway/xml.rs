@@ -7,6 +7,7 @@ use quick_xml::{Reader, Writer};
 /// Deepest nesting and most elements accepted when reading a bank answer.
 const MAX_DEPTH: usize = 64;
 const MAX_ELEMENTS: usize = 20_000;
+const SOAP_ENVELOPE_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Node {
@@ -82,6 +83,43 @@ impl Element {
             }
         }
         let _ = w.write_event(Event::End(BytesEnd::new(self.name.as_str())));
+    }
+
+    /// Puts every element of the tree that has no prefix into `prefix` (`request` → `ser:request`),
+    /// for SOAP bodies whose elements all live in the service's namespace.
+    pub fn with_prefix(mut self, prefix: &str) -> Element {
+        if !self.name.contains(':') {
+            self.name = [prefix, ":", &self.name].concat();
+        }
+        self.children = self
+            .children
+            .into_iter()
+            .map(|c| match c {
+                Node::Element(e) => Node::Element(e.with_prefix(prefix)),
+                text => text,
+            })
+            .collect();
+        self
+    }
+
+    /// A SOAP 1.1 envelope (`<prefix>:Envelope`, an optional `<prefix>:Header`, `<prefix>:Body`)
+    /// around `body`, declaring the service's namespaces as `(attribute, uri)` pairs. Banks' samples
+    /// differ in prefix (`soapenv`, `soap`); servers do not care, the tests compare with the samples.
+    pub fn soap_envelope(prefix: &str, header: Option<Element>, body: Element, namespaces: &[(&str, &str)]) -> Element {
+        let tag = |name: &str| [prefix, ":", name].concat();
+        let mut envelope = Element::new(tag("Envelope")).attr(["xmlns:", prefix].concat(), SOAP_ENVELOPE_NS);
+        for (name, uri) in namespaces {
+            envelope = envelope.attr(*name, *uri);
+        }
+        if let Some(h) = header {
+            envelope.push(Element::new(tag("Header")).child(h));
+        }
+        envelope.child(Element::new(tag("Body")).child(body))
+    }
+
+    /// The first element inside this SOAP envelope's `Body` (the operation's answer or a `Fault`).
+    pub fn soap_body(&self) -> Option<&Element> {
+        (self.local_name() == "Envelope").then(|| self.find("Body"))??.elements().next()
     }
 
     /// The name without its namespace prefix.
@@ -235,6 +273,33 @@ mod tests {
         assert_eq!(root.text_at("Body/R/E").unwrap(), "");
         assert!(root.text_at("Body/R/Missing").is_none());
         assert_eq!(root.find_deep("Msg").unwrap().local_name(), "Msg");
+    }
+
+    #[test]
+    fn soap_envelopes() {
+        let body = Element::new("Op").child(Element::new("request").leaf("A", "1").leaf("x:B", "2")).with_prefix("ser");
+        let envelope = Element::soap_envelope("soapenv", None, body, &[("xmlns:ser", "urn:s")]);
+        assert_eq!(
+            envelope.to_xml(None),
+            "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:ser=\"urn:s\"><soapenv:Body><ser:Op><ser:request><ser:A>1</ser:A><x:B>2</x:B></ser:request></ser:Op></soapenv:Body></soapenv:Envelope>"
+        );
+        let answer =
+            Element::parse("<s:Envelope xmlns:s=\"e\"><s:Body><OpResponse><R>1</R></OpResponse></s:Body></s:Envelope>")
+                .unwrap();
+        assert_eq!(answer.soap_body().unwrap().local_name(), "OpResponse");
+        assert!(Element::parse("<Envelope><Head/></Envelope>").unwrap().soap_body().is_none());
+        let body = Element::new("Op").attr("xmlns", "urn:s").leaf("A", "1");
+        let header = Element::new("Auth").attr("xmlns", "urn:h").leaf("U", "u");
+        assert_eq!(
+            Element::soap_envelope("soap", Some(header), body.clone(), &[]).to_xml(None),
+            "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Header><Auth xmlns=\"urn:h\"><U>u</U></Auth></soap:Header><soap:Body><Op xmlns=\"urn:s\"><A>1</A></Op></soap:Body></soap:Envelope>"
+        );
+        let back = Element::parse(&Element::soap_envelope("soap", None, body, &[]).to_xml(Some("utf-8"))).unwrap();
+        assert_eq!(back.soap_body().unwrap().text_at("A").unwrap(), "1");
+        let answer = "<s:Envelope xmlns:s=\"e\"><s:Header><H/></s:Header><s:Body><OpResponse><R>1</R></OpResponse></s:Body></s:Envelope>";
+        assert_eq!(Element::parse(answer).unwrap().soap_body().unwrap().local_name(), "OpResponse");
+        assert!(Element::parse("<Envelope><Body/></Envelope>").unwrap().soap_body().is_none());
+        assert!(Element::parse("<Other><Body><X/></Body></Other>").unwrap().soap_body().is_none());
     }
 
     #[test]

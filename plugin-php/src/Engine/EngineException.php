@@ -1,7 +1,10 @@
 <?php
 /**
  * A failure reported by the core (its stable dotted error code, message and field) or by an
- * engine (codes under `engine.`, e.g. `engine.fuel_exhausted`).
+ * engine (codes under `engine.`, which the core never uses): `engine.unavailable` (no engine can
+ * run, or its files are missing), `engine.module_mismatch` (the .wasm does not match its recorded
+ * SHA-256), `engine.module_invalid`, `engine.input_too_large`, `engine.fuel_exhausted`,
+ * `engine.memory_exhausted`, `engine.trap`, `engine.bad_answer`, `engine.invalid_call`.
  */
 
 declare(strict_types=1);

@@ -39,6 +39,8 @@ final class Attempt {
 		public array $references = array(),
 		public ?string $paidAt = null,
 		public bool $captured = false,
+		/** Where the bank sends the shopper back; some banks sign it into the provision too. */
+		public string $returnUrl = '',
 	) {}
 
 	/** @return array<string, mixed> */
@@ -62,6 +64,7 @@ final class Attempt {
 			array_map( 'strval', (array) ( $a['references'] ?? array() ) ),
 			isset( $a['paidAt'] ) ? (string) $a['paidAt'] : null,
 			(bool) ( $a['captured'] ?? false ),
+			(string) ( $a['returnUrl'] ?? '' ),
 		);
 	}
 }

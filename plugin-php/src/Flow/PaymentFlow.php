@@ -140,15 +140,13 @@ final class PaymentFlow {
 			$count,
 			$this->settings->txType,
 		);
+		$attempt->returnUrl = $returnUrl( $attempt->token );
 		$this->orders->saveAttempt( $orderId, $attempt );
 
 		$fields = $this->settings->accountFields( $account ) + array(
 			'model'    => $attempt->model,
 			'order'    => $this->bankOrder( $attempt ),
-			'urls'     => array(
-				'ok'   => $returnUrl( $attempt->token ),
-				'fail' => $returnUrl( $attempt->token ),
-			),
+			'urls'     => self::urls( $attempt ),
 			'customer' => $this->customer( $order ),
 			'lang'     => $lang,
 		);
@@ -239,6 +237,9 @@ final class PaymentFlow {
 					'options'  => array( 'accept_half_secure' => $this->settings->acceptHalfSecure ),
 					'customer' => $this->customer( $order ),
 				);
+				if ( '' !== $attempt->returnUrl ) {
+					$fields['urls'] = self::urls( $attempt );
+				}
 				if ( '' !== $rawBody ) {
 					$fields['post_body'] = $rawBody;
 				} else {
@@ -591,6 +592,14 @@ final class PaymentFlow {
 				)
 			)
 		)['http'];
+	}
+
+	/** @return array{ok: string, fail: string} The bank's return URLs: the verdict tells success from failure. */
+	private static function urls( Attempt $attempt ): array {
+		return array(
+			'ok'   => $attempt->returnUrl,
+			'fail' => $attempt->returnUrl,
+		);
 	}
 
 	/** @return array<string, mixed> */

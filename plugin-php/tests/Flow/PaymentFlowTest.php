@@ -132,6 +132,7 @@ final class PaymentFlowTest extends TestCase {
 		$this->assertMatchesRegularExpression( '/^1001S1[0-9A-F]{4}$/', $a->bankOrderId );
 		$this->assertSame( $a->bankOrderId, $fields['oid'] );
 		$this->assertStringContainsString( $a->token, $fields['okUrl'] );
+		$this->assertSame( $fields['okUrl'], $a->returnUrl, 'kept for banks that sign it into the provision (Vakıf Katılım)' );
 	}
 
 	public function test_an_authentic_callback_provisions_and_pays_exactly_once(): void {

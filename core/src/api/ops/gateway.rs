@@ -146,6 +146,11 @@ fn url(input: &Input, key: &str) -> Result<String> {
     Ok(u.to_string())
 }
 
+/// The payment's return URLs (`urls.ok`, `urls.fail`) when given.
+fn urls(input: &Input) -> Result<Option<(String, String)>> {
+    input.opt_object("urls")?.map(|u| Ok((url(&u, "ok")?, url(&u, "fail")?))).transpose()
+}
+
 /// The callback as posted: `post` (an object of strings) or `post_body` (the raw
 /// `application/x-www-form-urlencoded` body, e.g. PHP's `php://input`).
 fn raw_post(input: &Input) -> Result<Option<RawPost>> {
@@ -184,6 +189,7 @@ pub(crate) fn step_json(step: &Step) -> Value {
             }
         }),
         Step::Http(h) => json!({ "type": "http", "http": http_json(h) }),
+        Step::Html(html) => json!({ "type": "html", "html": html }),
     }
 }
 
@@ -243,12 +249,9 @@ pub fn list(_input: &Input, ctx: &Context) -> Result<Value> {
 pub fn prepare(input: &Input, ctx: &Context) -> Result<Value> {
     let account = account(input)?;
     let model = model(input)?;
-    let needs_urls = model != Model::Regular;
-    let urls = input.opt_object("urls")?;
-    let (ok_url, fail_url) = match (&urls, needs_urls) {
-        (Some(u), _) => (url(u, "ok")?, url(u, "fail")?),
-        (None, true) => return Err(Error::new(Code::RequestMissingField).at("urls")),
-        (None, false) => (String::new(), String::new()),
+    let (ok_url, fail_url) = match urls(input)? {
+        None if model != Model::Regular => return Err(Error::new(Code::RequestMissingField).at("urls")),
+        u => u.unwrap_or_default(),
     };
     let step = account.gateway.prepare(&PaymentRequest {
         account: &account,
@@ -285,6 +288,7 @@ pub fn verify(input: &Input, ctx: &Context) -> Result<Value> {
         Some("preauth") => TxType::PreAuth,
         _ => TxType::Sale,
     };
+    let (ok_url, fail_url) = urls(input)?.unwrap_or_default();
     let v = account.gateway.verify_callback(&CallbackRequest {
         account: &account,
         model,
@@ -293,6 +297,9 @@ pub fn verify(input: &Input, ctx: &Context) -> Result<Value> {
         accept_half_secure,
         tx_type,
         customer: customer(input)?,
+        ok_url,
+        fail_url,
+        card: card(input)?,
         nonce: nonce(input)?,
         now: now(input)?,
     })?;
@@ -321,6 +328,7 @@ pub fn request(input: &Input, _ctx: &Context) -> Result<Value> {
             references.insert(key.clone(), r.str_max(key, 256)?.to_string());
         }
     }
+    let (ok_url, fail_url) = urls(input)?.unwrap_or_default();
     let call = account.gateway.api_request(&ApiRequest {
         account: &account,
         operation,
@@ -329,6 +337,8 @@ pub fn request(input: &Input, _ctx: &Context) -> Result<Value> {
         card: card(input)?,
         customer: customer(input)?,
         post: raw_post(input)?,
+        ok_url,
+        fail_url,
         nonce: nonce(input)?,
         now: now(input)?,
     })?;

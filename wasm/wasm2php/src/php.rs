@@ -1,0 +1,104 @@
+//! PHP spelling of names and literals.
+
+use wasmparser::ValType;
+
+use crate::{unsupported, Error};
+
+pub fn func_name(index: u32) -> String {
+    format!("f{index}")
+}
+
+/// Public method name of an export: `x_<name>` when the name is a plain identifier, else hex.
+pub fn export_name(name: &str) -> String {
+    if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        format!("x_{name}")
+    } else {
+        format!("x_{}", name.bytes().map(|b| format!("{b:02x}")).collect::<String>())
+    }
+}
+
+/// The value types the generated code can hold.
+pub fn check_type(t: ValType) -> Result<(), Error> {
+    match t {
+        ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64 | ValType::FUNCREF => Ok(()),
+        other => unsupported(format!("value type {other}")),
+    }
+}
+
+pub fn type_letter(t: ValType) -> char {
+    match t {
+        ValType::I32 => 'i',
+        ValType::I64 => 'I',
+        ValType::F32 => 'f',
+        ValType::F64 => 'F',
+        _ => 'r',
+    }
+}
+
+/// The zero value of a local of type `t`.
+pub fn zero(t: ValType) -> &'static str {
+    match t {
+        ValType::F64 => "0.0",
+        ValType::I32 | ValType::I64 | ValType::F32 => "0",
+        _ => "null",
+    }
+}
+
+pub fn i64_literal(v: i64) -> String {
+    if v == i64::MIN {
+        "\\PHP_INT_MIN".into()
+    } else if v < 0 {
+        format!("({v})")
+    } else {
+        v.to_string()
+    }
+}
+
+/// An exact f64 literal: the shortest decimal that round-trips (PHP parses it correctly
+/// rounded), or a bit-pattern for NaNs.
+pub fn f64_literal(bits: u64) -> String {
+    let v = f64::from_bits(bits);
+    if v.is_nan() {
+        format!("self::f64FromBits( {} )", i64_literal(bits as i64))
+    } else if v.is_infinite() {
+        if v > 0.0 { "\\INF" } else { "(-\\INF)" }.into()
+    } else if v.is_sign_negative() {
+        format!("(-{:e})", -v)
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// A double-quoted PHP string literal holding exactly `bytes`.
+pub fn string_literal(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() + 2);
+    s.push('"');
+    for &b in bytes {
+        match b {
+            b'"' | b'\\' | b'$' => {
+                s.push('\\');
+                s.push(b as char);
+            }
+            0x20..=0x7e => s.push(b as char),
+            _ => s.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    s.push('"');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals() {
+        assert_eq!(i64_literal(i64::MIN), "\\PHP_INT_MIN");
+        assert_eq!(i64_literal(-5), "(-5)");
+        assert_eq!(f64_literal((-0.0f64).to_bits()), "(-0e0)");
+        assert_eq!(f64_literal(1.5f64.to_bits()), "1.5e0");
+        assert_eq!(string_literal(b"a\"$\\\x00\xff"), "\"a\\\"\\$\\\\\\x00\\xff\"");
+        assert_eq!(export_name("alloc"), "x_alloc");
+        assert_eq!(export_name("a-b"), "x_612d62");
+    }
+}
