@@ -38,8 +38,12 @@ port=${DEMO_PORT:-8080}
 if ! php -r 'exit(@stream_socket_server("tcp://127.0.0.1:" . $argv[1]) ? 0 : 1);' "$port"; then
   port=$(php -r '$s = stream_socket_server("tcp://127.0.0.1:0"); echo explode(":", stream_socket_get_name($s, false))[1];')
 fi
+# opcache keeps the compiled plugin and the PHP engine's module between requests. DEMO_PHP_ARGS adds
+# PHP settings (`-d ffi.enable=1` runs the FFI engine, as a host that allows FFI would).
+# shellcheck disable=SC2086
 SANALPOS_BANK_SIM="$sim_url" SANALPOS_DEMO_DATA="$data/shop" PHP_CLI_SERVER_WORKERS=4 \
-  setsid php -S "127.0.0.1:$port" tests/demo-shop/router.php >"$shop_log" 2>&1 &
+  setsid php -d opcache.enable_cli=1 -d opcache.memory_consumption=256 ${DEMO_PHP_ARGS:-} \
+  -S "127.0.0.1:$port" tests/demo-shop/router.php >"$shop_log" 2>&1 &
 shop_pid=$!
 shop_url="http://127.0.0.1:$port"
 engine=''

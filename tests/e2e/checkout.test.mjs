@@ -236,6 +236,12 @@ for (const [family, { forge }] of Object.entries(FAMILIES)) {
   });
 }
 
+describe('the shop', () => {
+  it('runs the core on an engine the plugin picks (EngineFactory)', () => {
+    assert.ok(['ffi', 'php'].includes(servers.engine), servers.engine);
+  });
+});
+
 describe('after the sale', () => {
   it('a pre-authorisation is captured once from the orders page', async () => {
     const { page, steps } = await newPage('nestpay-preauth-capture');

@@ -19,6 +19,13 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
+/**
+ * PHP's settings for the shop: opcache keeps the compiled plugin (and the PHP engine's module)
+ * across requests; E2E_PHP_ARGS adds more (`-d ffi.enable=1` runs the FFI engine).
+ */
+const PHP_ARGS = ['-d', 'opcache.enable_cli=1', '-d', 'opcache.memory_consumption=256',
+  ...(process.env.E2E_PHP_ARGS || '').split(' ').filter(Boolean)];
+
 /** How long the shop waits for a bank, and how late the simulator's timeout card answers. */
 export const HTTP_TIMEOUT_SECONDS = 2;
 const API_DELAY_MS = 3500;
@@ -72,7 +79,7 @@ export async function startServers() {
     ['--port', '0', '--db', join(work, 'bank.sqlite'), '--api-delay-ms', String(API_DELAY_MS)], {});
   const simUrl = await waitFor('the bank simulator', async () => sim.output.match(/listening on (http:\S+)/)?.[1], sim);
   const port = await freePort();
-  const shop = start('php', ['-S', `127.0.0.1:${port}`, join(repo, 'tests/demo-shop/router.php')], {
+  const shop = start('php', [...PHP_ARGS, '-S', `127.0.0.1:${port}`, join(repo, 'tests/demo-shop/router.php')], {
     SANALPOS_BANK_SIM: simUrl,
     SANALPOS_DEMO_DATA: join(work, 'shop'),
     SANALPOS_HTTP_TIMEOUT: String(HTTP_TIMEOUT_SECONDS),

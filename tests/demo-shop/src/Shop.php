@@ -14,7 +14,6 @@ declare(strict_types=1);
 namespace Sanalpos\Demo;
 
 use Sanalpos\Engine\Core;
-use Sanalpos\Engine\Engine;
 use Sanalpos\Engine\EngineFactory;
 use Sanalpos\Flow\PaymentFlow;
 use Sanalpos\Flow\Settings;
@@ -100,16 +99,9 @@ final class Shop {
 		return new self( rtrim( (string) getenv( 'SANALPOS_BANK_SIM' ), '/' ), $data, (int) ( getenv( 'SANALPOS_HTTP_TIMEOUT' ) ?: 30 ) );
 	}
 
+	/** The core on the engine the plugin picks on this host: FFI where PHP allows it, else the PHP engine. */
 	public function core(): Core {
-		return $this->core ??= new Core( self::engine() );
-	}
-
-	/** The engine the plugin would pick on this host (EngineFactory), or the interim CLI engine. */
-	private static function engine(): Engine {
-		if ( class_exists( EngineFactory::class ) ) {
-			return EngineFactory::shared();
-		}
-		return new CliEngine( getenv( 'SANALPOS_CLI' ) ?: dirname( __DIR__, 3 ) . '/target/debug/sanalpos' );
+		return $this->core ??= new Core( EngineFactory::shared() );
 	}
 
 	public function orders(): SqliteOrderStore {
