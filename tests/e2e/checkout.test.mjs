@@ -21,6 +21,7 @@ const FAMILIES = {
   payfor: { forge: { acs: 'fail', field: '3DStatus', value: () => '1' } },
   interpos: { forge: { acs: 'fail', field: 'mdStatus', value: () => '1' } },
   posnet_v1: { forge: { acs: 'fail', field: 'MdStatus', value: () => '1' } },
+  tosla: { forge: { acs: 'fail', field: 'MdStatus', value: () => '1' } },
 };
 
 let servers;

@@ -22,6 +22,7 @@ mod nestpay;
 mod payfor;
 mod posnet;
 mod posnet_v1;
+mod tosla;
 
 use http::{Request, Response};
 use ledger::Ledger;
@@ -35,7 +36,7 @@ use std::time::Duration;
 use three_d::{Authentication, Session, Sessions};
 
 /// The families the simulator speaks, by core gateway id.
-pub const FAMILIES: &[&str] = &["nestpay", "garanti", "akbank", "payfor", "interpos", "posnet", "posnet_v1"];
+pub const FAMILIES: &[&str] = &["nestpay", "garanti", "akbank", "payfor", "interpos", "posnet", "posnet_v1", "tosla"];
 
 /// Requests served at the same time (the timeout card holds one for the API delay).
 const WORKERS: usize = 16;
@@ -67,6 +68,7 @@ static BANKS: &[&dyn Family] = &[
     &interpos::InterPos,
     &posnet::PosNet,
     &posnet_v1::PosNetV1,
+    &tosla::Tosla,
 ];
 
 pub struct Options {

@@ -50,6 +50,7 @@ final class Shop {
 		'payfor'    => '3d',
 		'interpos'  => '3d',
 		'posnet_v1' => '3d',
+		'tosla'     => '3d_pay',
 	);
 
 	/**

@@ -170,7 +170,37 @@ impl Order {
 /// card fields the core names in `card_fields`). Returns the gate's answer.
 pub fn submit(account: &Value, model: &str, order: &Order, number: &str) -> Reply {
     let form = prepared_form(account, model, order, number);
-    post_form(form["action"].as_str().unwrap(), &fields_of(&form))
+    post_form(form["action"].as_str().unwrap(), &with_browser_card(&form, number))
+}
+
+/// The form's fields, with the card added as a browser adds it where the core left it to the
+/// browser (`card_fields`: names, expiry layouts, scheme codes).
+pub fn with_browser_card(form: &Value, number: &str) -> Vec<(String, String)> {
+    let mut fields = fields_of(form);
+    let names = &form["card_fields"];
+    let number_field = names["number"].as_str().unwrap_or_default();
+    if form["card_entry"] != "browser" || fields.iter().any(|(k, _)| k == number_field) {
+        return fields;
+    }
+    let add = |fields: &mut Vec<(String, String)>, name: &Value, value: String| {
+        if let Some(n) = name.as_str() {
+            fields.push((n.to_string(), value));
+        }
+    };
+    add(&mut fields, &names["number"], number.to_string());
+    for part in names["expiry"].as_array().unwrap() {
+        let layout = part[1].as_str().unwrap();
+        add(&mut fields, &part[0], layout.replace("YYYY", "2030").replace("YY", "30").replace("MM", "12"));
+    }
+    add(&mut fields, &names["cvv"], "000".to_string());
+    add(&mut fields, &names["holder"], "AYSE YILMAZ".to_string());
+    if let Some(codes) = names["brand"][1].as_array() {
+        let brand = if number.starts_with('5') { "mastercard" } else { "visa" };
+        if let Some(code) = codes.iter().find(|c| c[0] == brand) {
+            add(&mut fields, &names["brand"][0], code[1].as_str().unwrap().to_string());
+        }
+    }
+    fields
 }
 
 pub fn prepared_form(account: &Value, model: &str, order: &Order, number: &str) -> Value {
