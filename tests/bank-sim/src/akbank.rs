@@ -11,7 +11,7 @@ use crate::cards;
 use crate::http::{Request, Response};
 use crate::ledger::{Booking, Entry, Kind, NewPayment, OrderKey, Refusal, Verdict};
 use crate::three_d::{Authentication, Model, Session};
-use crate::{clock, fields_json, signature, Family, Paths, Sim};
+use crate::{clock, fields_json, signature, Family, Sim};
 use sanalpos_core::gateway::text::decode_text;
 use sanalpos_core::gateway::RawPost;
 use sanalpos_core::money::{Currency, Money, Sign};
@@ -32,16 +32,15 @@ impl Family for Akbank {
         ID
     }
 
-    fn paths(&self) -> Paths {
-        Paths { gate_3d: "securepay", api: "api/v1/payment/virtualpos/transaction/process" }
+    fn endpoints(&self) -> &'static [(&'static str, &'static str)] {
+        &[("gate_3d", "securepay"), ("api", "api/v1/payment/virtualpos/transaction/process")]
     }
 
-    fn gate(&self, sim: &Sim, req: &Request) -> Response {
-        gate(sim, req)
-    }
-
-    fn api(&self, sim: &Sim, req: &Request) -> Response {
-        api(sim, req)
+    fn serve(&self, sim: &Sim, endpoint: &str, req: &Request) -> Response {
+        match endpoint {
+            "gate_3d" => gate(sim, req),
+            _ => api(sim, req),
+        }
     }
 
     fn callback(&self, sim: &Sim, session: &Session, auth: &Authentication) -> (String, Vec<(String, String)>) {

@@ -8,7 +8,7 @@ use crate::cards;
 use crate::http::{Request, Response};
 use crate::ledger::{Entry, Kind, NewPayment, OrderKey, OrderState, Refusal, Verdict};
 use crate::three_d::{Authentication, Model, Session};
-use crate::{fields_json, signature, Family, Paths, Sim};
+use crate::{fields_json, signature, Family, Sim};
 use sanalpos_core::gateway::text::decode_text;
 use sanalpos_core::gateway::RawPost;
 use sanalpos_core::money::{Currency, Money, Sign};
@@ -27,21 +27,17 @@ impl Family for InterPos {
         ID
     }
 
-    fn paths(&self) -> Paths {
-        Paths { gate_3d: "mpi/Default.aspx", api: "mpi/Default.aspx" }
+    fn endpoints(&self) -> &'static [(&'static str, &'static str)] {
+        &[("gate_3d", "mpi/Default.aspx"), ("api", "mpi/Default.aspx")]
     }
 
-    /// The 3D form, or (with UserPass) a server-to-server request to the same address.
-    fn gate(&self, sim: &Sim, req: &Request) -> Response {
+    /// Both endpoints are one address: the 3D form, or (with UserPass) a server-to-server request.
+    fn serve(&self, sim: &Sim, _endpoint: &str, req: &Request) -> Response {
         match req.form() {
             Some(form) if form.contains("UserPass") => api(sim, &form),
             Some(form) => gate(sim, &form),
             None => Response::error_page(400, "Hatalı istek", "Default.aspx takes a form post."),
         }
-    }
-
-    fn api(&self, sim: &Sim, req: &Request) -> Response {
-        self.gate(sim, req)
     }
 
     fn callback(&self, sim: &Sim, session: &Session, auth: &Authentication) -> (String, Vec<(String, String)>) {

@@ -45,19 +45,13 @@ const WORKERS: usize = 16;
 pub trait Family: Sync {
     /// The core's gateway id.
     fn id(&self) -> &'static str;
-    /// Where the family's 3D gate and API are served, under `/{id}/` (the bank's own paths).
-    fn paths(&self) -> Paths;
-    /// `POST` to the 3D gate: the shop's signed form.
-    fn gate(&self, sim: &Sim, req: &Request) -> Response;
-    /// `POST` to the server-to-server API.
-    fn api(&self, sim: &Sim, req: &Request) -> Response;
+    /// The core's endpoint ids (`gate_3d`, `api`…) and where they are served under `/{id}/` (the
+    /// bank's own paths). A path also takes requests below it (`…/MerchantJSONAPI.svc/Sale`).
+    fn endpoints(&self) -> &'static [(&'static str, &'static str)];
+    /// A `POST` to one of the endpoints.
+    fn serve(&self, sim: &Sim, endpoint: &str, req: &Request) -> Response;
     /// Where the shopper is sent back after the ACS, with the family's signed fields.
     fn callback(&self, sim: &Sim, session: &Session, auth: &Authentication) -> (String, Vec<(String, String)>);
-}
-
-pub struct Paths {
-    pub gate_3d: &'static str,
-    pub api: &'static str,
 }
 
 static BANKS: &[&dyn Family] = &[
@@ -126,12 +120,16 @@ impl Sim {
                 }
             }
             ("GET", "") => Response::html(http::page("sanalpos bank simulator", &index())),
-            ("POST", _) => match self.family(head) {
-                Some(f) if rest.eq_ignore_ascii_case(f.paths().gate_3d) => f.gate(self, req),
-                // Some APIs take the operation as a last path segment (POSNET V1: `…/Sale`).
-                Some(f) if under(rest, f.paths().api) => f.api(self, req),
-                _ => Response::not_found(),
-            },
+            ("POST", _) => {
+                let Some(f) = self.family(head) else { return Response::not_found() };
+                // An exact path first, then a path below an endpoint (POSNET V1: `…/Sale`).
+                let endpoints = f.endpoints();
+                let exact = endpoints.iter().find(|(_, path)| rest.eq_ignore_ascii_case(path));
+                match exact.or_else(|| endpoints.iter().find(|(_, path)| under(rest, path))) {
+                    Some((endpoint, _)) => f.serve(self, endpoint, req),
+                    None => Response::not_found(),
+                }
+            }
             _ => Response::not_found(),
         }
     }
@@ -142,9 +140,11 @@ impl Sim {
         let mut out = serde_json::Map::new();
         for f in BANKS {
             if let Some(account) = self.merchants.account(f.id()) {
-                let paths = f.paths();
-                let endpoints = json!({"gate_3d": format!("{base}/{}/{}", f.id(), paths.gate_3d),
-                                       "api": format!("{base}/{}/{}", f.id(), paths.api)});
+                let endpoints: serde_json::Map<String, Value> = f
+                    .endpoints()
+                    .iter()
+                    .map(|(id, path)| (id.to_string(), json!(format!("{base}/{}/{path}", f.id()))))
+                    .collect();
                 out.insert(
                     f.id().into(),
                     json!({"name": account.name, "gateway": f.id(), "credentials": account.credentials(), "endpoints": endpoints}),
@@ -155,11 +155,10 @@ impl Sim {
     }
 }
 
-/// Whether `path` is `base` or below it, ignoring ASCII case.
+/// Whether `path` is below `base`, ignoring ASCII case.
 fn under(path: &str, base: &str) -> bool {
-    path.eq_ignore_ascii_case(base)
-        || path.get(..base.len()).is_some_and(|p| p.eq_ignore_ascii_case(base))
-            && path.as_bytes().get(base.len()) == Some(&b'/')
+    path.get(..base.len()).is_some_and(|p| p.eq_ignore_ascii_case(base))
+        && path.as_bytes().get(base.len()) == Some(&b'/')
 }
 
 /// `http://host:port` as the client addressed this server.

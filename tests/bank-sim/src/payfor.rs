@@ -10,7 +10,7 @@ use crate::http::{Request, Response};
 use crate::ledger::{Entry, Kind, NewPayment, OrderKey, OrderState, Refusal, Verdict};
 use crate::merchants::Account;
 use crate::three_d::{Authentication, Model, Session};
-use crate::{clock, fields_json, signature, Family, Paths, Sim};
+use crate::{clock, fields_json, signature, Family, Sim};
 use sanalpos_core::gateway::text::decode_text;
 use sanalpos_core::gateway::xml::Element;
 use sanalpos_core::gateway::RawPost;
@@ -27,16 +27,15 @@ impl Family for PayFor {
         ID
     }
 
-    fn paths(&self) -> Paths {
-        Paths { gate_3d: "Gateway/Default.aspx", api: "Gateway/XMLGate.aspx" }
+    fn endpoints(&self) -> &'static [(&'static str, &'static str)] {
+        &[("gate_3d", "Gateway/Default.aspx"), ("api", "Gateway/XMLGate.aspx")]
     }
 
-    fn gate(&self, sim: &Sim, req: &Request) -> Response {
-        gate(sim, req)
-    }
-
-    fn api(&self, sim: &Sim, req: &Request) -> Response {
-        api(sim, req)
+    fn serve(&self, sim: &Sim, endpoint: &str, req: &Request) -> Response {
+        match endpoint {
+            "gate_3d" => gate(sim, req),
+            _ => api(sim, req),
+        }
     }
 
     fn callback(&self, sim: &Sim, session: &Session, auth: &Authentication) -> (String, Vec<(String, String)>) {

@@ -16,7 +16,7 @@ use crate::http::{Request, Response};
 use crate::ledger::{Entry, Kind, NewPayment, OrderKey, Verdict};
 use crate::merchants::Account;
 use crate::three_d::{Authentication, Model, Session};
-use crate::{signature, Family, Paths, Sim};
+use crate::{signature, Family, Sim};
 use sanalpos_core::gateway::crypto::{hash, Digest, Encoding};
 use sanalpos_core::gateway::text::{decode_text, iso8859_9_encode};
 use sanalpos_core::gateway::xml::Element;
@@ -32,16 +32,15 @@ impl Family for PosNet {
         ID
     }
 
-    fn paths(&self) -> Paths {
-        Paths { gate_3d: "3DSWebService/YKBPaymentService", api: "PosnetWebService/XML" }
+    fn endpoints(&self) -> &'static [(&'static str, &'static str)] {
+        &[("gate_3d", "3DSWebService/YKBPaymentService"), ("api", "PosnetWebService/XML")]
     }
 
-    fn gate(&self, sim: &Sim, req: &Request) -> Response {
-        gate(sim, req)
-    }
-
-    fn api(&self, sim: &Sim, req: &Request) -> Response {
-        api(sim, req)
+    fn serve(&self, sim: &Sim, endpoint: &str, req: &Request) -> Response {
+        match endpoint {
+            "gate_3d" => gate(sim, req),
+            _ => api(sim, req),
+        }
     }
 
     /// The POST back: the 3D result sealed for the bank, with a few unsigned echoes.

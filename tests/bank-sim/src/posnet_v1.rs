@@ -9,7 +9,7 @@ use crate::http::{Request, Response};
 use crate::ledger::{Entry, Kind, NewPayment, OrderKey, Refusal, Verdict};
 use crate::merchants::Account;
 use crate::three_d::{Authentication, Model, Session};
-use crate::{fields_json, signature, Family, Paths, Sim};
+use crate::{fields_json, signature, Family, Sim};
 use sanalpos_core::gateway::text::decode_text;
 use sanalpos_core::money::{Currency, CurrencyStyle, Money};
 use serde_json::{json, Value};
@@ -25,19 +25,18 @@ impl Family for PosNetV1 {
         ID
     }
 
-    fn paths(&self) -> Paths {
-        Paths {
-            gate_3d: "ALBSecurePaymentUI/SecureProcess/SecureVerification.aspx",
-            api: "ALBMerchantService/MerchantJSONAPI.svc",
+    fn endpoints(&self) -> &'static [(&'static str, &'static str)] {
+        &[
+            ("gate_3d", "ALBSecurePaymentUI/SecureProcess/SecureVerification.aspx"),
+            ("api", "ALBMerchantService/MerchantJSONAPI.svc"),
+        ]
+    }
+
+    fn serve(&self, sim: &Sim, endpoint: &str, req: &Request) -> Response {
+        match endpoint {
+            "gate_3d" => gate(sim, req),
+            _ => api(sim, req),
         }
-    }
-
-    fn gate(&self, sim: &Sim, req: &Request) -> Response {
-        gate(sim, req)
-    }
-
-    fn api(&self, sim: &Sim, req: &Request) -> Response {
-        api(sim, req)
     }
 
     fn callback(&self, sim: &Sim, session: &Session, auth: &Authentication) -> (String, Vec<(String, String)>) {

@@ -10,7 +10,7 @@ use crate::http::{Request, Response};
 use crate::ledger::{Entry, Kind, NewPayment, OrderKey, OrderState, Refusal, Verdict};
 use crate::merchants::Account;
 use crate::three_d::{Authentication, Model, Session};
-use crate::{clock, fields_json, signature, Family, Paths, Sim};
+use crate::{clock, fields_json, signature, Family, Sim};
 use sanalpos_core::money::{Currency, Money};
 use serde_json::{json, Map, Value};
 
@@ -25,16 +25,15 @@ impl Family for Tosla {
         ID
     }
 
-    fn paths(&self) -> Paths {
-        Paths { gate_3d: "api/Payment/ProcessCardForm", api: "api/Payment" }
+    fn endpoints(&self) -> &'static [(&'static str, &'static str)] {
+        &[("gate_3d", "api/Payment/ProcessCardForm"), ("api", "api/Payment")]
     }
 
-    fn gate(&self, sim: &Sim, req: &Request) -> Response {
-        gate(sim, req)
-    }
-
-    fn api(&self, sim: &Sim, req: &Request) -> Response {
-        api(sim, req)
+    fn serve(&self, sim: &Sim, endpoint: &str, req: &Request) -> Response {
+        match endpoint {
+            "gate_3d" => gate(sim, req),
+            _ => api(sim, req),
+        }
     }
 
     fn callback(&self, sim: &Sim, session: &Session, auth: &Authentication) -> (String, Vec<(String, String)>) {
