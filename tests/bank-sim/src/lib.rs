@@ -16,6 +16,7 @@ pub mod merchants;
 pub mod three_d;
 
 mod akbank;
+mod boa;
 mod garanti;
 mod interpos;
 mod nestpay;
@@ -36,7 +37,8 @@ use std::time::Duration;
 use three_d::{Authentication, Session, Sessions};
 
 /// The families the simulator speaks, by core gateway id.
-pub const FAMILIES: &[&str] = &["nestpay", "garanti", "akbank", "payfor", "interpos", "posnet", "posnet_v1", "tosla"];
+pub const FAMILIES: &[&str] =
+    &["nestpay", "garanti", "akbank", "payfor", "interpos", "posnet", "posnet_v1", "tosla", "kuveyt", "vakif_katilim"];
 
 /// Requests served at the same time (the timeout card holds one for the API delay).
 const WORKERS: usize = 16;
@@ -63,6 +65,8 @@ static BANKS: &[&dyn Family] = &[
     &posnet::PosNet,
     &posnet_v1::PosNetV1,
     &tosla::Tosla,
+    &boa::KUVEYT,
+    &boa::VAKIF_KATILIM,
 ];
 
 pub struct Options {

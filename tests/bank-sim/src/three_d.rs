@@ -143,6 +143,10 @@ impl Sessions {
         let Some((action, code)) = answer else {
             return Response::html(challenge(&session, id, None));
         };
+        // A bank page posting the shopper on to the ACS: show the challenge (as a GET).
+        if action.is_empty() {
+            return Response::redirect(format!("/acs/{id}"));
+        }
         if action != "fail" && code.trim() != cards::OTP && tries + 1 < MAX_TRIES {
             let left = MAX_TRIES - tries - 1;
             lock(&self.pending).insert(id.to_string(), (session.clone(), tries + 1));

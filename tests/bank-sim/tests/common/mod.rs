@@ -282,6 +282,7 @@ pub fn verify(account: &Value, model: &str, order: &Order, post: &[(String, Stri
     ok(with(
         with(account.clone(), entropy()),
         json!({"op": "callback.verify", "model": model, "post": post, "expected": order.expected(),
+               "urls": {"ok": "http://shop.test/ok", "fail": "http://shop.test/fail"},
                "customer": {"ip": "10.0.0.5", "email": "a@b.test"}}),
     ))
 }
