@@ -239,20 +239,17 @@ impl Boa {
             fail_url: get("FailUrl"),
             echo: vec![("BankOrderId".into(), format!("{}", 10_000_000 + clock::random_u64() % 90_000_000))],
         };
-        let opened = sim.sessions.open(sim, session);
-        match opened.headers.iter().find(|(name, _)| *name == "Location") {
-            // The bank's page: a form that posts the shopper on to the ACS.
-            Some((_, acs)) => Response::html(page(
-                "3-D Secure",
-                &format!(
-                    "<form id=\"acs\" method=\"post\" action=\"{}\"><input type=\"hidden\" name=\"Session\" value=\"{}\"></form>\
-                     <script>document.getElementById('acs').submit();</script>",
-                    escape(acs),
-                    escape(acs.rsplit('/').next().unwrap_or(""))
-                ),
-            )),
-            None => opened,
-        }
+        let acs = sim.sessions.open(session);
+        // The bank's page: a form that posts the shopper on to the ACS.
+        Response::html(page(
+            "3-D Secure",
+            &format!(
+                "<form id=\"acs\" method=\"post\" action=\"{}\"><input type=\"hidden\" name=\"Session\" value=\"{}\"></form>\
+                 <script>document.getElementById('acs').submit();</script>",
+                escape(&acs),
+                escape(acs.rsplit('/').next().unwrap_or(""))
+            ),
+        ))
     }
 
     /// `ThreeDModelProvisionGate`: the authentication the `MD` names, once, for the same order.

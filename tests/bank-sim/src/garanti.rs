@@ -150,7 +150,7 @@ fn gate(sim: &Sim, req: &Request) -> Response {
         fail_url: form.text("errorurl"),
         echo: posted.into_iter().filter(|(k, _)| !CARD_FIELDS.contains(k)).map(|(k, v)| (k.to_string(), v)).collect(),
     };
-    sim.sessions.open(sim, session)
+    sim.sessions.redirect(session)
 }
 
 /// A form the gate refuses comes back to `errorurl` with mdstatus 7 and no hash.

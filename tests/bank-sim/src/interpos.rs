@@ -124,7 +124,7 @@ fn gate(sim: &Sim, form: &RawPost) -> Response {
         fail_url: form.text("FailUrl"),
         echo: posted.into_iter().filter(|(k, _)| !CARD_FIELDS.contains(k)).map(|(k, v)| (k.to_string(), v)).collect(),
     };
-    sim.sessions.open(sim, session)
+    sim.sessions.redirect(session)
 }
 
 /// A form the gate refuses goes back to `FailUrl` without a `HASH`.

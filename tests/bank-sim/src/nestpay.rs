@@ -150,7 +150,7 @@ fn gate(sim: &Sim, req: &Request) -> Response {
         fail_url: form.text("failUrl"),
         echo: posted.into_iter().filter(|(k, _)| !NOT_ECHOED.contains(k)).map(|(k, v)| (k.to_string(), v)).collect(),
     };
-    sim.sessions.open(sim, session)
+    sim.sessions.redirect(session)
 }
 
 /// A form the gate refuses goes straight back to `failUrl`, unsigned.

@@ -105,7 +105,7 @@ fn gate(sim: &Sim, req: &Request) -> Response {
         return Response::error_page(400, "İşlem verisi geçersiz", "posnetData2 or digest does not match posnetData.");
     }
     let return_url = form.text("merchantReturnURL");
-    sim.sessions.open(sim, Session { ok_url: return_url.clone(), fail_url: return_url, ..session })
+    sim.sessions.redirect(Session { ok_url: return_url.clone(), fail_url: return_url, ..session })
 }
 
 /// `data1` (a fresh handle), `data2` and `sign` derived from it.

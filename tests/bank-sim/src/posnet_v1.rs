@@ -126,7 +126,7 @@ fn gate(sim: &Sim, req: &Request) -> Response {
         fail_url: form.text("MerchantReturnURL"),
         echo: Vec::new(),
     };
-    sim.sessions.open(sim, session)
+    sim.sessions.redirect(session)
 }
 
 /// `POST …/MerchantJSONAPI.svc/<Operation>`.

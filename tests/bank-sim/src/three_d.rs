@@ -117,18 +117,16 @@ pub struct Sessions {
 }
 
 impl Sessions {
-    /// Opens a session and returns where the shopper's browser goes next.
-    pub fn open(&self, sim: &Sim, session: Session) -> Response {
-        match session.outcome() {
-            // Decided by the directory server without a challenge.
-            Outcome::ThreeDFail => finish(sim, session, "0"),
-            Outcome::ThreeDAttempt => finish(sim, session, "4"),
-            _ => {
-                let id = clock::random_hex(32);
-                lock(&self.pending).insert(id.clone(), (session, 0));
-                Response::redirect(format!("/acs/{id}"))
-            }
-        }
+    /// Opens a session and returns the ACS address (`/acs/{id}`) the shopper's browser goes to.
+    pub fn open(&self, session: Session) -> String {
+        let id = clock::random_hex(32);
+        lock(&self.pending).insert(id.clone(), (session, 0));
+        format!("/acs/{id}")
+    }
+
+    /// Opens a session and sends the shopper's browser to the ACS.
+    pub fn redirect(&self, session: Session) -> Response {
+        Response::redirect(self.open(session))
     }
 
     /// `GET /acs/{id}`: the challenge page; `POST`: the shopper's answer.
@@ -140,6 +138,17 @@ impl Sessions {
                 "This 3-D Secure session is unknown or already used.",
             );
         };
+        // Cards the directory server decides without a challenge.
+        let decided = match session.outcome() {
+            Outcome::ThreeDFail => Some("0"),
+            Outcome::ThreeDAttempt => Some("4"),
+            _ => None,
+        };
+        if let Some(md_status) = decided {
+            if lock(&self.pending).remove(id).is_some() {
+                return finish(sim, session, md_status);
+            }
+        }
         let Some((action, code)) = answer else {
             return Response::html(challenge(&session, id, None));
         };

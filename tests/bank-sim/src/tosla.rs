@@ -79,7 +79,7 @@ fn gate(sim: &Sim, req: &Request) -> Response {
     let Some(pan) = bank::card(&form.text("CardNo"), month, year) else {
         return Response::error_page(400, "Kart bilgileri hatalı", "The card number or its expiry is not valid.");
     };
-    sim.sessions.open(sim, Session { pan, ..session })
+    sim.sessions.redirect(Session { pan, ..session })
 }
 
 /// `POST api/Payment/<operation>`.
