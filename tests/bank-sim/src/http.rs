@@ -106,6 +106,11 @@ pub fn page(title: &str, body: &str) -> String {
 /// The page a bank shows when it sends the shopper back: a form of `fields` that the browser posts
 /// to `action` at once (a button when scripts are off).
 pub fn auto_post(action: &str, fields: &[(String, String)]) -> Response {
+    auto_submit("post", action, fields)
+}
+
+/// As [`auto_post`], with `method` `get` for banks that send the shopper back with a GET.
+pub fn auto_submit(method: &str, action: &str, fields: &[(String, String)]) -> Response {
     let mut inputs = String::new();
     for (name, value) in fields {
         inputs.push_str(&format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", escape(name), escape(value)));
@@ -113,7 +118,7 @@ pub fn auto_post(action: &str, fields: &[(String, String)]) -> Response {
     Response::html(page(
         "Returning to the shop",
         &format!(
-            "<form id=\"bank-return\" method=\"post\" action=\"{}\" accept-charset=\"UTF-8\">{inputs}\
+            "<form id=\"bank-return\" method=\"{method}\" action=\"{}\" accept-charset=\"UTF-8\">{inputs}\
              <p>Returning to the shop…</p><noscript><button type=\"submit\">Continue</button></noscript></form>\
              <script>document.getElementById('bank-return').submit();</script>",
             escape(action)

@@ -245,9 +245,13 @@ impl Ledger {
         }
     }
 
-    /// The order whose line has this host reference (banks that address payments by it).
-    pub fn key_of_host_ref(&self, family: &'static str, host_ref: &str) -> Option<OrderKey> {
-        let id = host_ref.parse::<i64>().ok()? - HOST_REF_BASE;
+    /// The order whose line has this host reference or transaction id (banks that address
+    /// payments by one of them).
+    pub fn key_of_host_ref(&self, family: &'static str, reference: &str) -> Option<OrderKey> {
+        let id = match reference.strip_prefix("SIM") {
+            Some(digits) => digits.parse::<i64>().ok()?,
+            None => reference.parse::<i64>().ok()? - HOST_REF_BASE,
+        };
         self.lock()
             .query_row(
                 "SELECT merchant, order_id FROM entries WHERE id = ?1 AND family = ?2",

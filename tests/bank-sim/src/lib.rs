@@ -20,6 +20,7 @@ mod boa;
 mod garanti;
 mod interpos;
 mod nestpay;
+mod payflex;
 mod payfor;
 mod posnet;
 mod posnet_v1;
@@ -37,8 +38,20 @@ use std::time::Duration;
 use three_d::{Authentication, Session, Sessions};
 
 /// The families the simulator speaks, by core gateway id.
-pub const FAMILIES: &[&str] =
-    &["nestpay", "garanti", "akbank", "payfor", "interpos", "posnet", "posnet_v1", "tosla", "kuveyt", "vakif_katilim"];
+pub const FAMILIES: &[&str] = &[
+    "nestpay",
+    "garanti",
+    "akbank",
+    "payfor",
+    "interpos",
+    "posnet",
+    "posnet_v1",
+    "tosla",
+    "kuveyt",
+    "vakif_katilim",
+    "payflex",
+    "payflex_cp",
+];
 
 /// Requests served at the same time (the timeout card holds one for the API delay).
 const WORKERS: usize = 16;
@@ -49,11 +62,16 @@ pub trait Family: Sync {
     fn id(&self) -> &'static str;
     /// The core's endpoint ids (`gate_3d`, `api`…) and where they are served under `/{id}/` (the
     /// bank's own paths). A path also takes requests below it (`…/MerchantJSONAPI.svc/Sale`).
+    /// Ids starting with `_` are the bank's own pages, which the shop does not configure.
     fn endpoints(&self) -> &'static [(&'static str, &'static str)];
     /// A `POST` to one of the endpoints.
     fn serve(&self, sim: &Sim, endpoint: &str, req: &Request) -> Response;
     /// Where the shopper is sent back after the ACS, with the family's signed fields.
     fn callback(&self, sim: &Sim, session: &Session, auth: &Authentication) -> (String, Vec<(String, String)>);
+    /// How the browser is sent back: `post`, or `get` (VakıfBank Common Payment).
+    fn return_method(&self) -> &'static str {
+        "post"
+    }
 }
 
 static BANKS: &[&dyn Family] = &[
@@ -67,6 +85,8 @@ static BANKS: &[&dyn Family] = &[
     &tosla::Tosla,
     &boa::KUVEYT,
     &boa::VAKIF_KATILIM,
+    &payflex::PAYFLEX,
+    &payflex::PAYFLEX_CP,
 ];
 
 pub struct Options {
@@ -124,7 +144,7 @@ impl Sim {
                 }
             }
             ("GET", "") => Response::html(http::page("sanalpos bank simulator", &index())),
-            ("POST", _) => {
+            _ => {
                 let Some(f) = self.family(head) else { return Response::not_found() };
                 // An exact path first, then a path below an endpoint (POSNET V1: `…/Sale`).
                 let endpoints = f.endpoints();
@@ -134,7 +154,6 @@ impl Sim {
                     None => Response::not_found(),
                 }
             }
-            _ => Response::not_found(),
         }
     }
 
@@ -147,6 +166,7 @@ impl Sim {
                 let endpoints: serde_json::Map<String, Value> = f
                     .endpoints()
                     .iter()
+                    .filter(|(id, _)| !id.starts_with('_'))
                     .map(|(id, path)| (id.to_string(), json!(format!("{base}/{}/{path}", f.id()))))
                     .collect();
                 out.insert(

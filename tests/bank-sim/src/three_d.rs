@@ -187,6 +187,17 @@ impl Sessions {
         all.remove(md)
     }
 
+    /// The successful authentication of a session whose echoed `field` is `value`, once (banks
+    /// whose provision names the 3D step by another id than the MD).
+    pub fn take_authenticated_by(&self, field: &str, value: &str) -> Option<Authenticated> {
+        let mut all = lock(&self.authenticated);
+        let md = all
+            .iter()
+            .find(|(_, a)| a.auth.authenticated() && !value.is_empty() && a.session.echoed(field) == value)
+            .map(|(md, _)| md.clone())?;
+        all.remove(&md)
+    }
+
     /// The authentication `md` names, successful or not, without using it up.
     pub fn authentication(&self, md: &str) -> Option<Authenticated> {
         lock(&self.authenticated).get(md).cloned()
@@ -248,8 +259,9 @@ fn finish(sim: &Sim, session: Session, md_status: &'static str) -> Response {
             lock(&sim.sessions.authenticated).insert(auth.md.clone(), kept);
         }
     }
-    let (url, fields) = sim.family(session.family).map(|f| f.callback(sim, &session, &auth)).unwrap_or_default();
-    crate::http::auto_post(&url, &fields)
+    let Some(family) = sim.family(session.family) else { return Response::not_found() };
+    let (url, fields) = family.callback(sim, &session, &auth);
+    crate::http::auto_submit(family.return_method(), &url, &fields)
 }
 
 /// The ACS challenge page.

@@ -136,8 +136,9 @@ pub fn with(mut base: Value, extra: Value) -> Value {
     base
 }
 
+/// A fresh nonce each time, as a shop's engine gives (PayFlex's enrollment id is one).
 pub fn entropy() -> Value {
-    json!({"nonce": "ab".repeat(64), "now": "2026-11-27T10:00:00+03:00", "today": "2026-11-27"})
+    json!({"nonce": sanalpos_bank_sim::clock::random_hex(128).to_lowercase(), "now": "2026-11-27T10:00:00+03:00", "today": "2026-11-27"})
 }
 
 pub fn card(number: &str) -> Value {
