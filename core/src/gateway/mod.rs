@@ -11,6 +11,7 @@
 //! back with the answer.
 
 pub mod crypto;
+pub mod html;
 pub mod natsort;
 pub mod text;
 pub mod xml;
@@ -327,6 +328,8 @@ pub struct Order {
     /// 1 = single payment.
     pub installments: u32,
     pub tx_type: TxType,
+    /// The basket, for providers that show or check it (PayTR, iyzico); empty when not given.
+    pub lines: Vec<OrderLine>,
 }
 
 impl Order {
@@ -335,11 +338,64 @@ impl Order {
     }
 }
 
+/// One line of the basket.
+#[derive(Debug, Clone)]
+pub struct OrderLine {
+    /// The shop's product id (empty when not given).
+    pub id: String,
+    pub name: String,
+    pub unit_price: Money,
+    pub quantity: u32,
+    /// The shop's category name (empty when not given).
+    pub category: String,
+    /// Goods to ship, rather than a service or a download.
+    pub physical: bool,
+}
+
+impl OrderLine {
+    /// `unit_price × quantity`.
+    pub fn total(&self) -> Result<Money> {
+        let minor = self.unit_price.minor().checked_mul(i64::from(self.quantity));
+        Money::from_minor(minor.unwrap_or(i64::MAX), self.unit_price.currency())
+    }
+}
+
+/// The shopper. Beyond `ip`, `email` and `name`, providers that screen the buyer (PayTR, iyzico)
+/// want an address and a phone number; fields not given are empty.
 #[derive(Debug, Clone, Default)]
 pub struct Customer {
     pub ip: String,
     pub email: String,
     pub name: String,
+    /// The shop's customer id.
+    pub id: String,
+    pub phone: String,
+    pub address: String,
+    pub city: String,
+    pub country: String,
+    pub postal_code: String,
+    /// Turkish national id (TCKN).
+    pub identity_number: String,
+}
+
+impl Customer {
+    /// A field a protocol cannot do without (`ip`, `email`, `name`, `phone`, `address`, `city`, `country`).
+    pub fn require(&self, field: &str) -> Result<&str> {
+        let value = match field {
+            "ip" => &self.ip,
+            "email" => &self.email,
+            "name" => &self.name,
+            "phone" => &self.phone,
+            "address" => &self.address,
+            "city" => &self.city,
+            "country" => &self.country,
+            _ => "",
+        };
+        if value.is_empty() {
+            return Err(Error::new(Code::RequestMissingField).at(format!("customer.{field}")));
+        }
+        Ok(value)
+    }
 }
 
 /// Card data, present only when the protocol needs it server-side. Lives for one request.
@@ -416,6 +472,12 @@ pub enum Step {
     Form(Form),
     /// Send this request server-to-server, then call `api.parse` with the answer and `context`.
     Http(HttpCall),
+    /// Send the shopper's browser to `url`; with `embed`, show it in an iframe on the shop's own
+    /// page instead (PayTR's iFrame API).
+    Redirect { url: String, embed: bool },
+    /// Show this page to the shopper as it is: a provider's 3D Secure page that is not a plain
+    /// auto-submitting form (iyzico's `threeDSHtmlContent`).
+    Html(String),
 }
 
 #[derive(Debug, Clone)]
@@ -617,6 +679,7 @@ impl<'a> CallbackRequest<'a> {
                 amount: self.expected.amount,
                 installments: self.expected.installments.unwrap_or(1),
                 tx_type: self.tx_type,
+                lines: Vec::new(),
             },
             references: BTreeMap::new(),
             card: None,
@@ -684,6 +747,8 @@ pub enum Outcome {
     ThreeDsAttempt,
     NeedsProvision,
     NeedsStatus,
+    /// The payment continues in the shopper's browser: render `next` (a form, e.g. the ACS page).
+    Redirect,
     Error,
 }
 
@@ -696,6 +761,7 @@ impl Outcome {
             Outcome::ThreeDsAttempt => "3ds_attempt",
             Outcome::NeedsProvision => "needs_provision",
             Outcome::NeedsStatus => "needs_status",
+            Outcome::Redirect => "redirect",
             Outcome::Error => "error",
         }
     }
@@ -892,6 +958,28 @@ pub trait Gateway: Sync {
     fn api_parse(&self, resp: &ApiResponse) -> Result<ApiResult>;
     /// Computes one of the family's signatures from raw inputs (the "hash mismatch" debugger).
     fn signature(&self, kind: &str, inputs: &Input) -> Result<Computed>;
+    /// The exact body the host must answer an authentic callback with, for providers that retry
+    /// their server-to-server notification until they get it (PayTR: `OK`).
+    fn callback_reply(&self) -> Option<&'static str> {
+        None
+    }
+    /// The request for the installment options (and card facts) the provider offers for a BIN.
+    fn installment_query(&self, _req: &InstallmentQuery) -> Result<HttpCall> {
+        Err(Error::new(Code::GatewayUnsupportedOperation).at("operation").detail("installments"))
+    }
+}
+
+/// A query about a card rather than an order: the installment options a provider offers for a
+/// BIN and an amount (`api.request` with operation `installments`).
+pub struct InstallmentQuery<'a> {
+    pub account: &'a Account,
+    /// The card's first 6 or 8 digits.
+    pub bin: String,
+    pub amount: Money,
+    /// Echoed by the provider (the order id the query is for, or any tag).
+    pub reference: String,
+    pub lang: Lang,
+    pub nonce: Option<&'a str>,
 }
 
 /// Finds a family or bank preset by id (`nestpay`, `isbank`, …).
