@@ -19,8 +19,10 @@ pub mod xml;
 mod akbank;
 mod garanti;
 mod interpos;
+mod iyzico;
 mod nestpay;
 mod payfor;
+mod paytr;
 mod posnet;
 mod posnet_v1;
 
@@ -42,6 +44,8 @@ pub static GATEWAYS: &[&dyn Gateway] = &[
     &interpos::InterPos,
     &posnet::PosNet,
     &posnet_v1::PosNetV1,
+    &paytr::PayTr,
+    &iyzico::Iyzico,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
