@@ -977,7 +977,7 @@ pub trait Gateway: Sync {
 /// BIN and an amount (`api.request` with operation `installments`).
 pub struct InstallmentQuery<'a> {
     pub account: &'a Account,
-    /// The card's first 6 or 8 digits.
+    /// The card's first 6 to 8 digits.
     pub bin: String,
     pub amount: Money,
     /// Echoed by the provider (the order id the query is for, or any tag).
