@@ -381,6 +381,20 @@ export interface OrderInput {
   /** 1–18; default 1 (single payment). */
   installments?: number | null;
   tx_type?: 'sale' | 'preauth' | null;
+  /** The basket, for providers that show or check it (PayTR, iyzico); up to 100 lines. */
+  lines?: OrderLine[] | null;
+}
+
+export interface OrderLine {
+  name: string;
+  /** Decimal string in the order's currency. */
+  unit_price: string;
+  /** 1–10000; default 1. */
+  quantity?: number | null;
+  id?: string | null;
+  category?: string | null;
+  /** A service or a download rather than goods to ship. */
+  virtual?: boolean | null;
 }
 
 /** A card for the server-side models; checked strictly, never echoed. */
@@ -393,6 +407,15 @@ export interface Customer {
   ip?: string | null;
   email?: string | null;
   name?: string | null;
+  /** For the providers that screen the buyer (PayTR, iyzico); each family says what it requires. */
+  id?: string | null;
+  phone?: string | null;
+  address?: string | null;
+  city?: string | null;
+  country?: string | null;
+  postal_code?: string | null;
+  /** Turkish national id (TCKN). */
+  identity_number?: string | null;
 }
 
 export interface NameValue {
@@ -439,6 +462,12 @@ export interface HttpStep {
   http: HttpCall;
 }
 
+/** Send the shopper's browser to `url`; with `embed`, show it in an iframe on the shop's page (PayTR). */
+export interface RedirectStep {
+  type: 'redirect';
+  redirect: { url: string; embed: boolean };
+}
+
 /** Serve `html` unchanged as the shopper's whole page (a bank's 3D page, ParamPos). */
 export interface HtmlStep {
   type: 'html';
@@ -446,7 +475,7 @@ export interface HtmlStep {
 }
 
 /** What the host does next. */
-export type Step = FormStep | HttpStep | HtmlStep;
+export type Step = FormStep | HttpStep | RedirectStep | HtmlStep;
 
 export interface BankStatus {
   /** The bank's result code (`ProcReturnCode`, …). */
@@ -551,6 +580,8 @@ export interface VerifyCallbackResult {
   masked_pan: string | null;
   /** For `needs_provision`: the provision request. */
   next: Step | null;
+  /** The exact body to answer the provider's request with (PayTR: `OK`); null when none. */
+  reply: string | null;
 }
 
 /** Authenticate and interpret a bank callback against the expected order. */
@@ -559,7 +590,10 @@ export declare const verifyCallback: Shortcut<'callback.verify'>;
 // ─── api.request ─────────────────────────────────────────────────────────────────────────────────
 
 export interface ApiRequestRequest extends AccountFields {
-  operation: Operation;
+  /** `installments`: the provider's installment options for `bin` and `order.amount` (iyzico). */
+  operation: Operation | 'installments';
+  /** For `installments`: the card's first 6–8 digits. */
+  bin?: string | null;
   /** For `capture` and `refund`, the amount to capture or refund. */
   order: OrderInput;
   /** For `sale` and `preauth`. */

@@ -19,12 +19,14 @@ pub mod xml;
 mod akbank;
 mod garanti;
 mod interpos;
+mod iyzico;
 mod kuveyt;
 mod nestpay;
 mod param;
 mod payflex;
 mod payflex_cp;
 mod payfor;
+mod paytr;
 mod posnet;
 mod posnet_v1;
 mod tosla;
@@ -54,6 +56,8 @@ pub static GATEWAYS: &[&dyn Gateway] = &[
     &payflex_cp::PayFlexCp,
     &param::Param,
     &tosla::Tosla,
+    &paytr::PayTr,
+    &iyzico::Iyzico,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -340,6 +344,8 @@ pub struct Order {
     /// 1 = single payment.
     pub installments: u32,
     pub tx_type: TxType,
+    /// The basket, for providers that show or check it (PayTR, iyzico); empty when not given.
+    pub lines: Vec<OrderLine>,
 }
 
 impl Order {
@@ -348,11 +354,64 @@ impl Order {
     }
 }
 
+/// One line of the basket.
+#[derive(Debug, Clone)]
+pub struct OrderLine {
+    /// The shop's product id (empty when not given).
+    pub id: String,
+    pub name: String,
+    pub unit_price: Money,
+    pub quantity: u32,
+    /// The shop's category name (empty when not given).
+    pub category: String,
+    /// Goods to ship, rather than a service or a download.
+    pub physical: bool,
+}
+
+impl OrderLine {
+    /// `unit_price × quantity`.
+    pub fn total(&self) -> Result<Money> {
+        let minor = self.unit_price.minor().checked_mul(i64::from(self.quantity));
+        Money::from_minor(minor.unwrap_or(i64::MAX), self.unit_price.currency())
+    }
+}
+
+/// The shopper. Beyond `ip`, `email` and `name`, providers that screen the buyer (PayTR, iyzico)
+/// want an address and a phone number; fields not given are empty.
 #[derive(Debug, Clone, Default)]
 pub struct Customer {
     pub ip: String,
     pub email: String,
     pub name: String,
+    /// The shop's customer id.
+    pub id: String,
+    pub phone: String,
+    pub address: String,
+    pub city: String,
+    pub country: String,
+    pub postal_code: String,
+    /// Turkish national id (TCKN).
+    pub identity_number: String,
+}
+
+impl Customer {
+    /// A field a protocol cannot do without (`ip`, `email`, `name`, `phone`, `address`, `city`, `country`).
+    pub fn require(&self, field: &str) -> Result<&str> {
+        let value = match field {
+            "ip" => &self.ip,
+            "email" => &self.email,
+            "name" => &self.name,
+            "phone" => &self.phone,
+            "address" => &self.address,
+            "city" => &self.city,
+            "country" => &self.country,
+            _ => "",
+        };
+        if value.is_empty() {
+            return Err(Error::new(Code::RequestMissingField).at(format!("customer.{field}")));
+        }
+        Ok(value)
+    }
 }
 
 /// Card data, present only when the protocol needs it server-side. Lives for one request.
@@ -431,9 +490,12 @@ pub enum Step {
     Form(Form),
     /// Send this request server-to-server, then call `api.parse` with the answer and `context`.
     Http(HttpCall),
-    /// Serve this HTML document, unchanged, as the shopper's whole page: a bank's 3D page handed over
-    /// server-to-server (ParamPos `UCD_HTML`: its scripts fill browser data and run the 3DS method
-    /// frame, so it cannot be reduced to a form).
+    /// Send the shopper's browser to `url`; with `embed`, show it in an iframe on the shop's own
+    /// page instead (PayTR's iFrame API).
+    Redirect { url: String, embed: bool },
+    /// Serve this HTML document, unchanged, as the shopper's page: a provider's 3D page that is not a
+    /// plain auto-submitting form (ParamPos `UCD_HTML`, whose scripts run the 3DS method frame;
+    /// iyzico's `threeDSHtmlContent` when it is more than one form).
     Html(String),
 }
 
@@ -671,6 +733,7 @@ impl<'a> CallbackRequest<'a> {
                 amount: self.expected.amount,
                 installments: self.expected.installments.unwrap_or(1),
                 tx_type: self.tx_type,
+                lines: Vec::new(),
             },
             references: BTreeMap::new(),
             card: self.card.clone(),
@@ -974,6 +1037,28 @@ pub trait Gateway: Sync {
     fn api_parse(&self, resp: &ApiResponse) -> Result<ApiResult>;
     /// Computes one of the family's signatures from raw inputs (the "hash mismatch" debugger).
     fn signature(&self, kind: &str, inputs: &Input) -> Result<Computed>;
+    /// The exact body the host must answer an authentic callback with, for providers that retry
+    /// their server-to-server notification until they get it (PayTR: `OK`).
+    fn callback_reply(&self) -> Option<&'static str> {
+        None
+    }
+    /// The request for the installment options (and card facts) the provider offers for a BIN.
+    fn installment_query(&self, _req: &InstallmentQuery) -> Result<HttpCall> {
+        Err(Error::new(Code::GatewayUnsupportedOperation).at("operation").detail("installments"))
+    }
+}
+
+/// A query about a card rather than an order: the installment options a provider offers for a
+/// BIN and an amount (`api.request` with operation `installments`).
+pub struct InstallmentQuery<'a> {
+    pub account: &'a Account,
+    /// The card's first 6 to 8 digits.
+    pub bin: String,
+    pub amount: Money,
+    /// Echoed by the provider (the order id the query is for, or any tag).
+    pub reference: String,
+    pub lang: Lang,
+    pub nonce: Option<&'a str>,
 }
 
 /// Finds a bank preset (`isbank`, `kuveytturk`, …) or a family by id; a family id without a preset

@@ -205,6 +205,11 @@ pub fn php_string(v: &Value) -> Option<String> {
     }
 }
 
+/// A JSON answer's field as PHP would string-cast it; empty when absent, an array or an object.
+pub fn json_field(map: &Map<String, Value>, key: &str) -> String {
+    map.get(key).and_then(php_string).unwrap_or_default()
+}
+
 /// Bytes as text: UTF-8 when valid, otherwise ISO-8859-9 (what Turkish bank pages post).
 pub fn decode_text(bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {

@@ -438,21 +438,39 @@ final class PaymentFlow {
 			case 'needs_provision':
 			case 'needs_status':
 				$step = $verdict['next'] ?? null;
-				if ( 'needs_status' === $verdict['outcome'] || null === $step ) {
-					$step = array(
-						'type' => 'http',
-						'http' => $this->request( $attempt, 'status' ),
-					);
+				if ( 'needs_provision' === $verdict['outcome'] && null === $step ) {
+					// The core could not build the provision (API credentials missing, or a protocol
+					// that needs the card again, like PayFlex MPI): nothing was charged.
+					$this->fail( $orderId, $attempt, $verdict['bank'], 'flow.provision_unavailable' );
+					return $this->answer( 'failed', $orderId, 'flow.provision_unavailable' );
 				}
+				$step ??= array(
+					'type' => 'http',
+					'http' => $this->request( $attempt, 'status' ),
+				);
 				for ( $i = 0; $i < self::MAX_STEPS; $i++ ) {
 					$parsed = $this->exchangeCharge( $orderId, $attempt, $step['http'] );
 					if ( null === $parsed ) {
 						return $this->answer( 'pending', $orderId, 'flow.bank_unreachable' );
 					}
-					if ( 'approved' === $parsed['outcome'] || 'paid' === ( $parsed['order_status']['state'] ?? '' ) ) {
-						return $this->complete( $orderId, $attempt, array_merge( $verdict['references'], $parsed['references'] ), 'Payment approved by the bank.' . $masked );
+					$references = array_merge( $verdict['references'], $parsed['references'] );
+					if ( 'status' === ( $step['http']['context']['operation'] ?? '' ) ) {
+						// A status answer says the query worked; the payment's state is in order_status.
+						$state = (string) ( $parsed['order_status']['state'] ?? 'unknown' );
+						if ( 'paid' === $state ) {
+							return $this->complete( $orderId, $attempt, $references, 'Payment confirmed by the bank\'s status query.' . $masked );
+						}
+						if ( in_array( $state, array( 'declined', 'cancelled' ), true ) ) {
+							$this->fail( $orderId, $attempt, $parsed['bank'], "bank.$state" );
+							return $this->answer( 'failed', $orderId, 'bank.declined' );
+						}
+						$this->note( $orderId, "The bank's status query says \"$state\": the order stays pending; use \"Check status with bank\" later." );
+						return $this->answer( 'pending', $orderId, 'flow.status_open' );
 					}
-					if ( 'needs_provision' === $parsed['outcome'] && null !== $parsed['next'] && 'http' === $parsed['next']['type'] ) {
+					if ( 'approved' === $parsed['outcome'] ) {
+						return $this->complete( $orderId, $attempt, $references, 'Payment approved by the bank.' . $masked );
+					}
+					if ( in_array( $parsed['outcome'], array( 'needs_provision', 'needs_status' ), true ) && null !== $parsed['next'] && 'http' === $parsed['next']['type'] ) {
 						$step = $parsed['next'];
 						continue;
 					}

@@ -354,6 +354,30 @@ final class PaymentFlowTest extends TestCase {
 		$this->assertSame( 'server', $this->flow->cardEntry( 'isbank' ) );
 	}
 
+	/**
+	 * A bank-page payment whose callback cannot prove the charge (NestPay 3d_host without a
+	 * ProcReturnCode) is settled by a status query — by the state it reports, not by whether the
+	 * query itself succeeded (NestPay answers "Approved" to any query it could run).
+	 */
+	public function test_a_status_query_settles_by_the_payment_state_not_by_the_query_outcome(): void {
+		$card = array(
+			'number' => '4546 7112 3456 7894',
+			'expiry' => '12/30',
+			'cvv'    => '000',
+		);
+		foreach ( array( 'D' => 'failed', 'PN' => 'pending', 'S' => 'paid' ) as $state => $expected ) {
+			$orderId = "300$expected";
+			$this->orders->add( $orderId, '600.00' );
+			$this->flow->start( $orderId, array( 'installments' => 6, 'card' => $card ), static fn( string $t ): string => "https://shop.example/?t=$t" );
+			$a    = $this->attempt( $orderId );
+			$post = Nestpay::callback( self::$core, $a->bankOrderId, $a->amount, $a->installments, array( 'storetype' => '3d_host' ) );
+			$this->bank->answers[] = Nestpay::status( $a->bankOrderId, $state, '60000' );
+			$this->assertSame( $expected, $this->flow->handleCallback( $a->token, $post )['status'], "TRANS_STAT $state" );
+			$this->assertStringContainsString( '<ORDERSTATUS>QUERY</ORDERSTATUS>', end( $this->bank->requests )['body'] );
+			$this->assertSame( 'paid' === $expected, $this->orders->find( $orderId )->paid );
+		}
+	}
+
 	public function test_probe_reports_whether_the_bank_answers(): void {
 		$this->bank->answers[] = array(
 			'status' => 200,

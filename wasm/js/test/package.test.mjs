@@ -110,7 +110,7 @@ test('the TypeScript declarations type-check the examples and a typed use', () =
     const ops: string[] = version().ops;
     const total: string | undefined = quoteInstallments({ amount: '100.00', today: '2026-11-27', plans: [] }).options[0]?.total;
     const step = preparePayment({ gateway: 'isbank', environment: 'test', credentials: {}, model: '3d', order: { id: 'A', amount: '1' } });
-    const action: string = step.type === 'form' ? step.form.action : step.type === 'http' ? step.http.url : step.html;
+    const action: string = step.type === 'form' ? step.form.action : step.type === 'http' ? step.http.url : step.type === 'redirect' ? step.redirect.url : step.html;
     // @ts-expect-error the card number is required
     inspectCard({ card: {} });
     // @ts-expect-error lang is en or tr

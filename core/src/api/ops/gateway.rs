@@ -13,6 +13,8 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 const MAX_URL: usize = 1024;
+/// Most basket lines an order may list.
+const MAX_LINES: usize = 100;
 
 fn account(input: &Input) -> Result<Account> {
     let (gateway, preset) = gateway::find(input.str_max("gateway", 40)?)?;
@@ -86,15 +88,47 @@ fn order(input: &Input) -> Result<Order> {
             Some("preauth") => TxType::PreAuth,
             _ => TxType::Sale,
         },
+        lines: order_lines(&o, currency)?,
     })
+}
+
+fn order_lines(o: &Input, currency: &'static crate::money::Currency) -> Result<Vec<OrderLine>> {
+    let lines = o.objects("lines")?;
+    if lines.len() > MAX_LINES {
+        return Err(Error::new(Code::RequestTooLong).at(o.field("lines")).detail(format!("at most {MAX_LINES} lines")));
+    }
+    let text =
+        |l: &Input, key: &str| -> Result<String> { Ok(l.opt_str_max(key, 100)?.unwrap_or_default().to_string()) };
+    lines
+        .iter()
+        .map(|l| {
+            Ok(OrderLine {
+                id: text(l, "id")?,
+                name: l.str_max("name", 100)?.to_string(),
+                unit_price: l.amount("unit_price", currency, Sign::Positive)?,
+                quantity: l.opt_int("quantity", 1..=10_000)?.unwrap_or(1) as u32,
+                category: text(l, "category")?,
+                physical: !l.opt_bool("virtual")?.unwrap_or(false),
+            })
+        })
+        .collect()
 }
 
 fn customer(input: &Input) -> Result<Customer> {
     let Some(c) = input.opt_object("customer")? else { return Ok(Customer::default()) };
+    let text =
+        |key: &str, max: usize| -> Result<String> { Ok(c.opt_str_max(key, max)?.unwrap_or_default().to_string()) };
     Ok(Customer {
-        ip: c.opt_str_max("ip", 45)?.unwrap_or_default().to_string(),
-        email: c.opt_str_max("email", 254)?.unwrap_or_default().to_string(),
-        name: c.opt_str_max("name", 100)?.unwrap_or_default().to_string(),
+        ip: text("ip", 45)?,
+        email: text("email", 254)?,
+        name: text("name", 100)?,
+        id: text("id", 64)?,
+        phone: text("phone", 32)?,
+        address: text("address", 400)?,
+        city: text("city", 64)?,
+        country: text("country", 64)?,
+        postal_code: text("postal_code", 16)?,
+        identity_number: text("identity_number", 11)?,
     })
 }
 
@@ -189,6 +223,7 @@ pub(crate) fn step_json(step: &Step) -> Value {
             }
         }),
         Step::Http(h) => json!({ "type": "http", "http": http_json(h) }),
+        Step::Redirect { url, embed } => json!({ "type": "redirect", "redirect": {"url": url, "embed": embed} }),
         Step::Html(html) => json!({ "type": "html", "html": html }),
     }
 }
@@ -312,15 +347,20 @@ pub fn verify(input: &Input, ctx: &Context) -> Result<Value> {
         "references": v.references,
         "masked_pan": v.masked_pan,
         "next": v.next.as_ref().map(step_json),
+        "reply": account.gateway.callback_reply().filter(|_| v.signature == SignatureCheck::Verified),
     }))
 }
 
-pub fn request(input: &Input, _ctx: &Context) -> Result<Value> {
+pub fn request(input: &Input, ctx: &Context) -> Result<Value> {
     let account = account(input)?;
-    let operation = Operation::parse(input.str("operation")?).ok_or_else(|| {
+    let operation = input.str("operation")?;
+    if operation == "installments" {
+        return installment_query(input, ctx, &account);
+    }
+    let operation = Operation::parse(operation).ok_or_else(|| {
         Error::new(Code::RequestInvalidValue)
             .at("operation")
-            .detail("provision, sale, preauth, capture, refund, cancel or status")
+            .detail("provision, sale, preauth, capture, refund, cancel, status or installments")
     })?;
     let mut references = BTreeMap::new();
     if let Some(r) = input.opt_object("references")? {
@@ -341,6 +381,24 @@ pub fn request(input: &Input, _ctx: &Context) -> Result<Value> {
         fail_url,
         nonce: nonce(input)?,
         now: now(input)?,
+    })?;
+    Ok(json!({ "http": http_json(&call) }))
+}
+
+/// `api.request` with operation `installments`: the provider's installment options for a BIN.
+fn installment_query(input: &Input, ctx: &Context, account: &Account) -> Result<Value> {
+    let bin = input.str_max("bin", 8)?;
+    if !(6..=8).contains(&bin.len()) || !bin.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::new(Code::RequestInvalidValue).at("bin").detail("the card's first 6 to 8 digits"));
+    }
+    let order = order(input)?;
+    let call = account.gateway.installment_query(&InstallmentQuery {
+        account,
+        bin: bin.to_string(),
+        amount: order.amount,
+        reference: order.id,
+        lang: ctx.lang,
+        nonce: nonce(input)?,
     })?;
     Ok(json!({ "http": http_json(&call) }))
 }
