@@ -1,6 +1,7 @@
 //! Requests and answers as the simulator sees them, and the two HTML pages every family needs:
 //! the browser's auto-submitting POST back to the shop, and plain error pages.
 
+use sanalpos_core::gateway::text::urlencode;
 use sanalpos_core::gateway::RawPost;
 use std::time::Duration;
 
@@ -109,8 +110,18 @@ pub fn auto_post(action: &str, fields: &[(String, String)]) -> Response {
     auto_submit("post", action, fields)
 }
 
-/// As [`auto_post`], with `method` `get` for banks that send the shopper back with a GET.
+/// As [`auto_post`]; with `method` `get` (banks that send the shopper back with a GET) a redirect
+/// to `action` with the fields added to its query (a form would drop the query the shop put in its
+/// return URL).
 pub fn auto_submit(method: &str, action: &str, fields: &[(String, String)]) -> Response {
+    if method == "get" {
+        let query: Vec<String> = fields.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect();
+        let glue = if action.contains('?') { '&' } else { '?' };
+        let mut r = Response::redirect(format!("{action}{glue}{}", query.join("&")));
+        r.status = 302;
+        r.body = b"Found".to_vec();
+        return r;
+    }
     let mut inputs = String::new();
     for (name, value) in fields {
         inputs.push_str(&format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", escape(name), escape(value)));

@@ -246,17 +246,30 @@ pub fn fields_of(form: &Value) -> Vec<(String, String)> {
 /// (its action and fields) from the auto-submitting page.
 pub fn through_acs(bank: &Bank, gate: &Reply, action: &str, code: &str) -> (String, Vec<(String, String)>) {
     if gate.status != 303 {
-        return auto_post(&gate.text());
+        return back(gate);
     }
     let acs = format!("{}{}", bank.url, gate.header("Location").unwrap());
     let page = get(&acs);
     if !page.text().contains("otp-hint") {
         // Decided without a challenge: the ACS sends the shopper straight back.
-        return auto_post(&page.text());
+        return back(&page);
     }
     assert!(page.text().contains("123456"), "the ACS page shows the simulator's one-time code");
     let answer = post_form(&acs, &[("action".into(), action.into()), ("code".into(), code.into())]);
-    auto_post(&answer.text())
+    back(&answer)
+}
+
+/// Where the bank sends the shopper back, and with what: an auto-submitting form, or (VakıfBank
+/// Common Payment) a redirect whose query carries the fields.
+pub fn back(reply: &Reply) -> (String, Vec<(String, String)>) {
+    if reply.status != 302 {
+        return auto_post(&reply.text());
+    }
+    let location = reply.header("Location").expect("a redirect back to the shop");
+    let (url, query) = location.split_once('?').unwrap_or((location, ""));
+    let post = sanalpos_core::gateway::RawPost::from_urlencoded(query, "query").unwrap();
+    let fields = post.iter().map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v).into_owned())).collect();
+    (url.to_string(), fields)
 }
 
 /// Reads the bank's auto-submitting form as a browser would.
