@@ -62,9 +62,11 @@ echo "  bank simulator: $sim_url   (core engine: ${engine#ok })"
 echo
 echo "Banks (the shop's POS accounts, all on the simulator):"
 php -r '
-  foreach (json_decode(file_get_contents($argv[1] . "/admin/accounts"), true) as $id => $a) {
-    printf("  %-8s %s\n", $id, $a["name"]);
-  }' "$sim_url"
+  require $argv[2];
+  $accounts = json_decode(file_get_contents($argv[1] . "/admin/accounts"), true);
+  foreach (Sanalpos\Demo\Shop::MODELS as $id => $model) {
+    printf("  %-14s %s (%s)\n", $id, $accounts[$id]["name"] ?? "?", $model);
+  }' "$sim_url" tests/demo-shop/src/Shop.php
 echo
 target/debug/sanalpos-bank-sim --cards
 echo

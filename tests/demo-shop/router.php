@@ -68,7 +68,7 @@ function route( Shop $shop, string $method, string $path ): void {
 		'POST' === $method ? place_order( $shop ) : show_checkout( $shop );
 		return;
 	}
-	if ( 'POST' === $method && '/return' === $path ) {
+	if ( '/return' === $path && in_array( $method, array( 'POST', 'GET' ), true ) ) {
 		bank_return( $shop );
 		return;
 	}
@@ -187,8 +187,13 @@ function bank_return( Shop $shop ): void {
 	$token   = (string) ( $_GET['t'] ?? '' );
 	$orderId = $shop->orders()->findByToken( $token );
 	$bank    = null === $orderId ? '' : (string) ( $shop->orders()->row( $orderId )['bank'] ?? '' );
-	$answer  = $shop->flow( '' === $bank ? (string) array_key_first( $shop->accounts() ) : $bank )
-		->handleCallback( $token, array_filter( $_POST, 'is_string' ), (string) file_get_contents( 'php://input' ) );
+	// Most banks POST the shopper back; VakıfBank Common Payment sends a GET whose query carries
+	// the fields (besides the shop's own `t`).
+	$get    = array_diff_key( $_GET, array( 't' => true ) );
+	$post   = 'GET' === $_SERVER['REQUEST_METHOD'] ? $get : $_POST;
+	$raw    = 'GET' === $_SERVER['REQUEST_METHOD'] ? '' : (string) file_get_contents( 'php://input' );
+	$answer = $shop->flow( '' === $bank ? (string) array_key_first( $shop->accounts() ) : $bank )
+		->handleCallback( $token, array_filter( $post, 'is_string' ), $raw );
 	switch ( $answer['status'] ) {
 		case 'paid':
 		case 'failed':

@@ -237,6 +237,39 @@ for (const [family, { forge }] of Object.entries(FAMILIES)) {
   });
 }
 
+/**
+ * More families, paid and declined through the same checkout: KuveytTürk and Vakıf Katılım (the
+ * card enrolled server-to-server, the bank's page on to the ACS, a provision by the callback's MD)
+ * and VakıfBank Common Payment (the bank charges on its own page and sends the shopper back with a
+ * GET; the shop asks the bank for the result).
+ */
+for (const family of ['kuveyt', 'vakif_katilim', 'payflex_cp']) {
+  describe(family, () => {
+    it('pays in one installment: the order total is what the bank captured', async () => {
+      const { page, steps } = await newPage(`${family}-single`);
+      await checkout(page, steps, { family, card: CARD.approve });
+      await acs(page, steps);
+      const order = await shownOrder(page);
+      assert.equal(order.status, 'paid');
+      const books = await ledger(servers.simUrl, order.bankOrder);
+      assert.equal(books.family, family);
+      assert.equal(books.payments, 1);
+      assert.equal(books.captured_minor, minor(order.total));
+      await page.close();
+    });
+
+    it('a declined card leaves the order failed', async () => {
+      const { page, steps } = await newPage(`${family}-decline`);
+      await checkout(page, steps, { family, card: CARD.decline });
+      await acs(page, steps);
+      const order = await shownOrder(page);
+      assert.equal(order.status, 'failed');
+      assert.equal((await ledger(servers.simUrl, order.bankOrder)).payments, 0);
+      await page.close();
+    });
+  });
+}
+
 describe('the shop', () => {
   it('runs the core on an engine the plugin picks (EngineFactory)', () => {
     assert.ok(['ffi', 'php'].includes(servers.engine), servers.engine);

@@ -43,14 +43,19 @@ final class Shop {
 
 	/** The model each family's POS account uses. */
 	public const MODELS = array(
-		'nestpay'   => '3d',
-		'garanti'   => '3d',
-		'posnet'    => '3d',
-		'akbank'    => '3d',
-		'payfor'    => '3d',
-		'interpos'  => '3d',
-		'posnet_v1' => '3d',
-		'tosla'     => '3d_pay',
+		'nestpay'       => '3d',
+		'garanti'       => '3d',
+		'posnet'        => '3d',
+		'akbank'        => '3d',
+		'payfor'        => '3d',
+		'interpos'      => '3d',
+		'posnet_v1'     => '3d',
+		'tosla'         => '3d_pay',
+		'kuveyt'        => '3d',
+		'vakif_katilim' => '3d',
+		// VakıfBank Common Payment: the bank charges on its own page and sends the shopper back
+		// with a GET.
+		'payflex_cp'    => '3d_pay',
 	);
 
 	/**
