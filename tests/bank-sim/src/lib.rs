@@ -20,6 +20,7 @@ mod boa;
 mod garanti;
 mod interpos;
 mod nestpay;
+mod param;
 mod payflex;
 mod payfor;
 mod posnet;
@@ -87,6 +88,7 @@ static BANKS: &[&dyn Family] = &[
     &boa::VAKIF_KATILIM,
     &payflex::PAYFLEX,
     &payflex::PAYFLEX_CP,
+    &param::Param,
 ];
 
 pub struct Options {

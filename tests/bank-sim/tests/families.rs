@@ -48,6 +48,7 @@ const FAMILIES: &[Fam] = &[
     Fam { id: "vakif_katilim", model: "3d", signed_form: false, signed_callback: true, one_return_url: false, pay_model: false, secret: "password", boa: true, card_at_provision: false, server_charge: true },
     Fam { id: "payflex", model: "3d", signed_form: false, signed_callback: false, one_return_url: false, pay_model: false, secret: "password", boa: false, card_at_provision: true, server_charge: true },
     Fam { id: "payflex_cp", model: "3d_pay", signed_form: false, signed_callback: false, one_return_url: false, pay_model: false, secret: "password", boa: false, card_at_provision: false, server_charge: false },
+    Fam { id: "param", model: "3d", signed_form: false, signed_callback: true, one_return_url: false, pay_model: true, secret: "client_password", boa: false, card_at_provision: false, server_charge: true },
 ];
 
 /// The outcome of the bank's POST back: the verdict, then the server-to-server steps it leads to
@@ -332,7 +333,8 @@ fn pay_models_and_pre_authorisations() {
             let (action, post) = through_acs(&bank, &gate, "confirm", "123456");
             assert_eq!(action, "http://shop.test/ok");
             let verdict = verify(&account, "3d_pay", &o, &post);
-            let expected = if f.id == "akbank" { "needs_status" } else { "approved" };
+            // Akbank and ParamPos confirm a 3D Pay charge by a status query.
+            let expected = if ["akbank", "param"].contains(&f.id) { "needs_status" } else { "approved" };
             assert_eq!(verdict["outcome"], expected, "{}: {verdict}", f.id);
             assert_eq!(ledger(&bank, &o.id)["captured_minor"], 2500);
         }

@@ -215,6 +215,12 @@ pub fn prepared_form(account: &Value, model: &str, order: &Order, number: &str) 
         let parsed = parse(account, &step["http"], &send(&step["http"]).expect("the bank answers"));
         step = parsed["result"]["next"].clone();
     }
+    // ParamPos: the bank's page, shown as it is; its form takes the shopper on.
+    if step["type"] == "html" {
+        let (action, fields) = auto_post(step["html"].as_str().unwrap());
+        let fields: Vec<Value> = fields.into_iter().map(|(k, v)| json!({"name": k, "value": v})).collect();
+        return json!({"action": action, "method": "POST", "fields": fields, "card_fields": null});
+    }
     assert_eq!(step["type"], "form", "{step}");
     step["form"].clone()
 }
