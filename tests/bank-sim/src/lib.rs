@@ -19,6 +19,7 @@ mod akbank;
 mod boa;
 mod garanti;
 mod interpos;
+mod iyzico;
 mod nestpay;
 mod param;
 mod payflex;
@@ -89,6 +90,7 @@ static BANKS: &[&dyn Family] = &[
     &payflex::PAYFLEX,
     &payflex::PAYFLEX_CP,
     &param::Param,
+    &iyzico::Iyzico,
 ];
 
 pub struct Options {

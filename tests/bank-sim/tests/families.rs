@@ -24,9 +24,10 @@ struct Fam {
     pay_model: bool,
     /// The credential that authenticates server-to-server requests.
     secret: &'static str,
-    /// BOA banks: an attempted authentication is a failure (a word code), and pre-authorisations
-    /// exist only outside 3D Secure.
+    /// BOA banks: an attempted authentication is a failure (a word code).
     boa: bool,
+    /// Pre-authorisations under 3D Secure (not at BOA banks, not at iyzico).
+    preauth: bool,
     /// PayFlex: the provision needs the card again (the core keeps none between requests).
     card_at_provision: bool,
     /// The shop can charge server-to-server (a provision or a non-3D sale); VakıfBank Common
@@ -36,19 +37,20 @@ struct Fam {
 
 #[rustfmt::skip]
 const FAMILIES: &[Fam] = &[
-    Fam { id: "nestpay", model: "3d", signed_form: true, signed_callback: true, one_return_url: false, pay_model: true, secret: "api_password", boa: false, card_at_provision: false, server_charge: true },
-    Fam { id: "garanti", model: "3d", signed_form: true, signed_callback: true, one_return_url: false, pay_model: true, secret: "password", boa: false, card_at_provision: false, server_charge: true },
-    Fam { id: "akbank", model: "3d", signed_form: true, signed_callback: true, one_return_url: false, pay_model: true, secret: "secret_key", boa: false, card_at_provision: false, server_charge: true },
-    Fam { id: "payfor", model: "3d", signed_form: true, signed_callback: true, one_return_url: false, pay_model: true, secret: "user_pass", boa: false, card_at_provision: false, server_charge: true },
-    Fam { id: "interpos", model: "3d", signed_form: true, signed_callback: true, one_return_url: false, pay_model: true, secret: "user_pass", boa: false, card_at_provision: false, server_charge: true },
-    Fam { id: "posnet", model: "3d", signed_form: false, signed_callback: false, one_return_url: true, pay_model: false, secret: "enc_key", boa: false, card_at_provision: false, server_charge: true },
-    Fam { id: "posnet_v1", model: "3d", signed_form: true, signed_callback: true, one_return_url: true, pay_model: false, secret: "enc_key", boa: false, card_at_provision: false, server_charge: true },
-    Fam { id: "tosla", model: "3d_pay", signed_form: false, signed_callback: true, one_return_url: true, pay_model: true, secret: "api_pass", boa: false, card_at_provision: false, server_charge: true },
-    Fam { id: "kuveyt", model: "3d", signed_form: false, signed_callback: true, one_return_url: false, pay_model: false, secret: "password", boa: true, card_at_provision: false, server_charge: true },
-    Fam { id: "vakif_katilim", model: "3d", signed_form: false, signed_callback: true, one_return_url: false, pay_model: false, secret: "password", boa: true, card_at_provision: false, server_charge: true },
-    Fam { id: "payflex", model: "3d", signed_form: false, signed_callback: false, one_return_url: false, pay_model: false, secret: "password", boa: false, card_at_provision: true, server_charge: true },
-    Fam { id: "payflex_cp", model: "3d_pay", signed_form: false, signed_callback: false, one_return_url: false, pay_model: false, secret: "password", boa: false, card_at_provision: false, server_charge: false },
-    Fam { id: "param", model: "3d", signed_form: false, signed_callback: true, one_return_url: false, pay_model: true, secret: "client_password", boa: false, card_at_provision: false, server_charge: true },
+    Fam { id: "nestpay", model: "3d", signed_form: true, signed_callback: true, one_return_url: false, pay_model: true, secret: "api_password", boa: false, preauth: true, card_at_provision: false, server_charge: true },
+    Fam { id: "garanti", model: "3d", signed_form: true, signed_callback: true, one_return_url: false, pay_model: true, secret: "password", boa: false, preauth: true, card_at_provision: false, server_charge: true },
+    Fam { id: "akbank", model: "3d", signed_form: true, signed_callback: true, one_return_url: false, pay_model: true, secret: "secret_key", boa: false, preauth: true, card_at_provision: false, server_charge: true },
+    Fam { id: "payfor", model: "3d", signed_form: true, signed_callback: true, one_return_url: false, pay_model: true, secret: "user_pass", boa: false, preauth: true, card_at_provision: false, server_charge: true },
+    Fam { id: "interpos", model: "3d", signed_form: true, signed_callback: true, one_return_url: false, pay_model: true, secret: "user_pass", boa: false, preauth: true, card_at_provision: false, server_charge: true },
+    Fam { id: "posnet", model: "3d", signed_form: false, signed_callback: false, one_return_url: true, pay_model: false, secret: "enc_key", boa: false, preauth: true, card_at_provision: false, server_charge: true },
+    Fam { id: "posnet_v1", model: "3d", signed_form: true, signed_callback: true, one_return_url: true, pay_model: false, secret: "enc_key", boa: false, preauth: true, card_at_provision: false, server_charge: true },
+    Fam { id: "tosla", model: "3d_pay", signed_form: false, signed_callback: true, one_return_url: true, pay_model: true, secret: "api_pass", boa: false, preauth: true, card_at_provision: false, server_charge: true },
+    Fam { id: "kuveyt", model: "3d", signed_form: false, signed_callback: true, one_return_url: false, pay_model: false, secret: "password", boa: true, preauth: false, card_at_provision: false, server_charge: true },
+    Fam { id: "vakif_katilim", model: "3d", signed_form: false, signed_callback: true, one_return_url: false, pay_model: false, secret: "password", boa: true, preauth: false, card_at_provision: false, server_charge: true },
+    Fam { id: "payflex", model: "3d", signed_form: false, signed_callback: false, one_return_url: false, pay_model: false, secret: "password", boa: false, preauth: true, card_at_provision: true, server_charge: true },
+    Fam { id: "payflex_cp", model: "3d_pay", signed_form: false, signed_callback: false, one_return_url: false, pay_model: false, secret: "password", boa: false, preauth: true, card_at_provision: false, server_charge: false },
+    Fam { id: "param", model: "3d", signed_form: false, signed_callback: true, one_return_url: false, pay_model: true, secret: "client_password", boa: false, preauth: true, card_at_provision: false, server_charge: true },
+    Fam { id: "iyzico", model: "3d", signed_form: false, signed_callback: true, one_return_url: true, pay_model: false, secret: "secret_key", boa: false, preauth: false, card_at_provision: false, server_charge: true },
 ];
 
 /// The outcome of the bank's POST back: the verdict, then the server-to-server steps it leads to
@@ -72,7 +74,7 @@ fn provision_with_card(account: &Value, order: &Order, post: &[(String, String)]
     ok(with(
         with(account.clone(), entropy()),
         json!({"op": "api.request", "operation": "provision", "order": order.json(), "post": post, "card": card(number),
-               "customer": {"ip": "10.0.0.5"}}),
+               "customer": customer()}),
     ))["http"]
         .clone()
 }
@@ -112,7 +114,7 @@ fn prepared_http(account: &Value, order: &Order, number: &str) -> Value {
     let step = ok(with(
         with(account.clone(), entropy()),
         json!({"op": "payment.prepare", "model": "regular", "order": order.json(), "card": card(number),
-               "customer": {"ip": "10.0.0.5", "email": "a@b.test"}}),
+               "customer": customer()}),
     ));
     step["http"].clone()
 }
@@ -311,7 +313,7 @@ fn the_wrong_api_secret_is_refused_and_books_nothing() {
                 with(wrong.clone(), entropy()),
                 json!({"op": "payment.prepare", "model": f.model, "order": order.json(), "card": card(APPROVE),
                        "urls": {"ok": "http://shop.test/ok", "fail": "http://shop.test/fail"},
-                       "customer": {"ip": "10.0.0.5", "email": "a@b.test"}}),
+                       "customer": customer()}),
             ))["http"]
                 .clone()
         };
@@ -340,8 +342,8 @@ fn pay_models_and_pre_authorisations() {
         }
 
         // Pre-authorisation, capture of it, then a void refused after a refund (BOA banks take
-        // pre-authorisations only outside 3D Secure).
-        if !f.boa {
+        // pre-authorisations only outside 3D Secure; iyzico's 3D payments are sales).
+        if f.preauth {
             let o = Order { tx_type: "preauth", ..order(&id(f, "6002"), "40.00") };
             let held = pay(&bank, &account, f, &o, APPROVE);
             assert_eq!(held["outcome"], "approved", "{}: {held}", f.id);

@@ -141,6 +141,12 @@ pub fn entropy() -> Value {
     json!({"nonce": sanalpos_bank_sim::clock::random_hex(128).to_lowercase(), "now": "2026-11-27T10:00:00+03:00", "today": "2026-11-27"})
 }
 
+/// The shopper as the shop knows them (the payment service providers want name and address).
+pub fn customer() -> Value {
+    json!({"ip": "10.0.0.5", "email": "a@b.test", "name": "Ayşe Yılmaz", "phone": "05551112233",
+           "address": "Atatürk Cad. 1", "city": "İstanbul", "country": "Türkiye"})
+}
+
 pub fn card(number: &str) -> Value {
     json!({"number": number, "expiry": "12/30", "cvv": "000", "holder": "Ayşe Yılmaz"})
 }
@@ -208,7 +214,7 @@ pub fn prepared_form(account: &Value, model: &str, order: &Order, number: &str) 
     let mut step = ok(with(
         with(account.clone(), entropy()),
         json!({"op": "payment.prepare", "model": model, "order": order.json(), "card": card(number),
-               "urls": {"ok": "http://shop.test/ok", "fail": "http://shop.test/fail"}, "customer": {"ip": "10.0.0.5", "email": "a@b.test"}}),
+               "urls": {"ok": "http://shop.test/ok", "fail": "http://shop.test/fail"}, "customer": customer()}),
     ));
     // POSNET: the bank seals the card server-to-server before its form.
     if step["type"] == "http" {
@@ -307,7 +313,7 @@ pub fn verify(account: &Value, model: &str, order: &Order, post: &[(String, Stri
         with(account.clone(), entropy()),
         json!({"op": "callback.verify", "model": model, "post": post, "expected": order.expected(),
                "urls": {"ok": "http://shop.test/ok", "fail": "http://shop.test/fail"},
-               "customer": {"ip": "10.0.0.5", "email": "a@b.test"}}),
+               "customer": customer()}),
     ))
 }
 
@@ -339,7 +345,7 @@ pub fn operate(account: &Value, operation: &str, order: &Order, amount: &str, re
     let step = ok(with(
         with(account.clone(), entropy()),
         json!({"op": "api.request", "operation": operation, "order": o, "references": references,
-               "customer": {"ip": "10.0.0.5", "email": "a@b.test"}}),
+               "customer": customer()}),
     ))["http"]
         .clone();
     let reply = send(&step).expect("the bank answers");
