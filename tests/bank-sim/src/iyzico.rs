@@ -72,7 +72,7 @@ impl Family for Iyzico {
         .collect();
         let get = |name: &str| fields.iter().find(|(k, _)| k == name).map_or(String::new(), |(_, v)| v.clone());
         let signed =
-            sign(&account, &["conversationData", "conversationId", "mdStatus", "paymentId", "status"].map(|n| get(n)));
+            sign(&account, &["conversationData", "conversationId", "mdStatus", "paymentId", "status"].map(get));
         fields.push(("signature".into(), signed));
         // One callback address.
         (session.ok_url.clone(), fields)
