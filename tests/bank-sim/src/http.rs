@@ -116,7 +116,11 @@ pub fn auto_post(action: &str, fields: &[(String, String)]) -> Response {
 pub fn auto_submit(method: &str, action: &str, fields: &[(String, String)]) -> Response {
     if method == "get" {
         let query: Vec<String> = fields.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect();
-        let glue = if action.contains('?') { '&' } else { '?' };
+        let glue = match (fields.is_empty(), action.contains('?')) {
+            (true, _) => "",
+            (false, true) => "&",
+            (false, false) => "?",
+        };
         let mut r = Response::redirect(format!("{action}{glue}{}", query.join("&")));
         r.status = 302;
         r.body = b"Found".to_vec();

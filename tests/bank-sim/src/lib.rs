@@ -5,7 +5,8 @@
 //! (the same formulas the shop uses), so a mismatch means the shop sent something else.
 //!
 //! Routes: `/{family}/…` (the family's gate and API paths), `/acs/{id}`, and for tests
-//! `/admin/ledger?order_id=…`, `/admin/reset` (POST) and `/admin/cards`.
+//! `/admin/ledger?order_id=…`, `/admin/reset` (POST), `/admin/cards`, `/admin/accounts`,
+//! `/admin/notifications` and `/admin/notification-url` (POST).
 
 pub mod bank;
 pub mod cards;
@@ -13,6 +14,7 @@ pub mod clock;
 pub mod http;
 pub mod ledger;
 pub mod merchants;
+pub mod notify;
 pub mod three_d;
 
 mod akbank;
@@ -24,6 +26,7 @@ mod nestpay;
 mod param;
 mod payflex;
 mod payfor;
+mod paytr;
 mod posnet;
 mod posnet_v1;
 mod tosla;
@@ -53,6 +56,9 @@ pub const FAMILIES: &[&str] = &[
     "vakif_katilim",
     "payflex",
     "payflex_cp",
+    "param",
+    "iyzico",
+    "paytr",
 ];
 
 /// Requests served at the same time (the timeout card holds one for the API delay).
@@ -91,6 +97,7 @@ static BANKS: &[&dyn Family] = &[
     &payflex::PAYFLEX_CP,
     &param::Param,
     &iyzico::Iyzico,
+    &paytr::PayTr,
 ];
 
 pub struct Options {
@@ -106,6 +113,7 @@ pub struct Sim {
     pub merchants: Merchants,
     pub ledger: Ledger,
     pub sessions: Sessions,
+    pub notifications: notify::Notifications,
     pub api_delay: Duration,
 }
 
@@ -140,8 +148,19 @@ impl Sim {
             },
             ("GET", "admin") if rest == "cards" => Response::json(200, &cards::table()),
             ("GET", "admin") if rest == "accounts" => Response::json(200, &self.accounts(&base_url(req))),
+            ("GET", "admin") if rest == "notifications" => {
+                Response::json(200, &self.notifications.json(req.param("order_id").as_deref()))
+            }
+            ("POST", "admin") if rest == "notification-url" => {
+                let form = req.form().unwrap_or_default();
+                match self.notifications.set_url(&form.text("family"), &form.text("url")) {
+                    Some(()) => Response::json(200, &json!({"family": form.text("family"), "url": form.text("url")})),
+                    None => Response::json(400, &json!({"error": "url: plain http to 127.0.0.1 only"})),
+                }
+            }
             ("POST", "admin") if rest == "reset" => {
                 self.sessions.clear();
+                self.notifications.clear();
                 match self.ledger.reset() {
                     Ok(()) => Response::json(200, &json!({"reset": true})),
                     Err(e) => Response::json(500, &json!({"error": e.to_string()})),
@@ -185,6 +204,10 @@ impl Sim {
 
 /// Whether `path` is below `base`, ignoring ASCII case.
 fn under(path: &str, base: &str) -> bool {
+    if base.ends_with('/') {
+        // A path that takes an id (PayTR's `odeme/guvenli/<token>`).
+        return path.len() > base.len() && path.get(..base.len()).is_some_and(|p| p.eq_ignore_ascii_case(base));
+    }
     path.get(..base.len()).is_some_and(|p| p.eq_ignore_ascii_case(base))
         && path.as_bytes().get(base.len()) == Some(&b'/')
 }
@@ -255,6 +278,7 @@ pub fn start(options: Options) -> Result<Running, String> {
         merchants: options.merchants,
         ledger,
         sessions: Sessions::default(),
+        notifications: notify::Notifications::default(),
         api_delay: options.api_delay,
     });
     let workers = (0..WORKERS)

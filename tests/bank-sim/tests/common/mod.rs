@@ -264,11 +264,24 @@ pub fn through_acs(bank: &Bank, gate: &Reply, action: &str, code: &str) -> (Stri
     let page = get(&acs);
     if !page.text().contains("otp-hint") {
         // Decided without a challenge: the ACS sends the shopper straight back.
-        return back(&page);
+        let (url, fields) = back(&page);
+        return if fields.is_empty() { (url, latest_notification(bank)) } else { (url, fields) };
     }
     assert!(page.text().contains("123456"), "the ACS page shows the simulator's one-time code");
     let answer = post_form(&acs, &[("action".into(), action.into()), ("code".into(), code.into())]);
-    back(&answer)
+    let (url, fields) = back(&answer);
+    if fields.is_empty() {
+        // PayTR: the shopper comes back empty-handed; the result is in the notification.
+        return (url, latest_notification(bank));
+    }
+    (url, fields)
+}
+
+/// The fields of the last server-to-server notification the simulator sent.
+pub fn latest_notification(bank: &Bank) -> Vec<(String, String)> {
+    let all = get(&format!("{}/admin/notifications", bank.url)).json();
+    let last = all["notifications"].as_array().and_then(|l| l.last()).cloned().expect("a notification");
+    last["fields"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())).collect()
 }
 
 /// Where the bank sends the shopper back, and with what: an auto-submitting form, or (VakıfBank
