@@ -74,12 +74,17 @@ final class PhpEngineTest extends TestCase {
 	public function test_usable_only_with_a_module_stamped_with_the_shipped_wasm_hash(): void {
 		$this->assertNull( PhpEngine::isUsable( Paths::engineDir() ) );
 
-		$dir = sys_get_temp_dir() . '/sanalpos-php-engine-' . getmypid();
-		@mkdir( $dir );
+		$dir    = sys_get_temp_dir() . '/sanalpos-php-engine-' . getmypid();
+		$module = $dir . '/' . PhpEngine::MODULE_DIR;
+		$built  = Paths::engineDir() . '/' . PhpEngine::MODULE_DIR;
+		@mkdir( $module, 0777, true );
 		try {
 			$this->assertStringContainsString( 'missing', (string) PhpEngine::isUsable( $dir ) );
 
-			copy( Paths::engineDir() . '/' . PhpEngine::MODULE_FILE, $dir . '/' . PhpEngine::MODULE_FILE );
+			copy( "$built/" . PhpEngine::MODULE_FILE, "$module/" . PhpEngine::MODULE_FILE );
+			$this->assertStringContainsString( 'missing', (string) PhpEngine::isUsable( $dir ), 'the data file is part of the module' );
+
+			file_put_contents( "$module/" . PhpEngine::DATA_FILE, "// wasm-sha256: 0000000000000000000000000000000000000000000000000000000000000000\n" );
 			$this->assertStringContainsString( 'no .wasm', (string) PhpEngine::isUsable( $dir ) );
 
 			file_put_contents( $dir . '/' . PhpEngine::WASM_FILE, 'not the module' );
@@ -92,9 +97,13 @@ final class PhpEngineTest extends TestCase {
 			}
 
 			copy( Paths::engineDir() . '/' . PhpEngine::WASM_SHA256, $dir . '/' . PhpEngine::WASM_SHA256 );
+			$this->assertStringContainsString( PhpEngine::DATA_FILE, (string) PhpEngine::isUsable( $dir ), 'a data file from another .wasm' );
+
+			copy( "$built/" . PhpEngine::DATA_FILE, "$module/" . PhpEngine::DATA_FILE );
 			$this->assertNull( PhpEngine::isUsable( $dir ) );
 		} finally {
-			array_map( 'unlink', glob( $dir . '/*' ) ?: array() );
+			array_map( 'unlink', array_merge( glob( "$module/*" ) ?: array(), glob( "$dir/*.*" ) ?: array() ) );
+			rmdir( $module );
 			rmdir( $dir );
 		}
 	}
