@@ -457,13 +457,11 @@ impl Translator<'_, '_> {
         wrap: impl FnOnce(String) -> String,
     ) -> Result<(), Error> {
         let a = self.stack.last().cloned().ok_or_else(|| Error("stack underflow".into()))?;
-        let (addr, simple) = self.address(memarg)?;
-        let (assign, at) = if simple { (addr.clone(), addr) } else { (format!("($e = {addr})"), "$e".to_string()) };
-        let raw = if size == 1 {
-            format!("({assign} < $I->n ? \\ord( $m[{at}] ) : $I->oob())")
-        } else {
-            format!("({assign} + {size} > $I->n ? $I->oob() : \\unpack( '{format}', $m, {at} )[1])")
-        };
+        let (addr, _) = self.address(memarg)?;
+        // No bounds check: past the end of memory, PHP warns (`$m[$at]`, unpack) or throws a
+        // ValueError (unpack), which the exports turn into the trap (see `enter` in runtime.php).
+        let raw =
+            if size == 1 { format!("\\ord( $m[{addr}] )") } else { format!("\\unpack( '{format}', $m, {addr} )[1]") };
         self.uses_memory = true;
         self.push(Val::expr(wrap(raw), true, a.locals));
         Ok(())
@@ -493,8 +491,9 @@ impl Translator<'_, '_> {
                 (0..size)
                     .map(|i| match (float, i) {
                         (true, _) => format!("{var}[{i}]"),
-                        (false, 0) => format!("\\chr( {var} )"),
-                        (false, _) => format!("\\chr( {var} >> {} )", 8 * i),
+                        // `& 255` although chr() masks too: measurably faster (PHP 8.2, with and without opcache).
+                        (false, 0) => format!("\\chr( {var} & 255 )"),
+                        (false, _) => format!("\\chr( ({var} >> {}) & 255 )", 8 * i),
                     })
                     .collect()
             }

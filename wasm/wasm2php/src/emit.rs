@@ -210,7 +210,7 @@ fn module_class(
     }
     out.push_str(memory_init);
     if let Some(start) = m.start {
-        out.push_str(&format!("\t\t{}( $this );\n", target(start)));
+        out.push_str(&guarded(&format!("{}( $this );", target(start))));
     }
     out.push_str("\t}\n\n");
 
@@ -235,18 +235,26 @@ fn module_class(
                 _ => format!("$p{i}"),
             })
             .collect::<Vec<_>>();
+        let call = format!("{}( {} )", target(*index), php::args_with_instance(&args).replacen("$I", "$this", 1));
         out.push_str(&format!(
-            "\t/** Export `{}` ({}). */\n\tpublic function {}( {} ) {{\n\t\treturn {}( {} );\n\t}}\n\n",
+            "\t/** Export `{}` ({}). */\n\tpublic function {}( {} ) {{\n{}\t}}\n\n",
             name.replace("*/", "* /"),
             ty.signature(),
             php::export_name(name),
             params.join(", "),
-            target(*index),
-            php::args_with_instance(&args).replacen("$I", "$this", 1)
+            guarded(&format!("return {call};"))
         ));
     }
     out.push_str(include_str!("runtime.php").replace("TRAP", &format!("{class}Trap")).as_str());
     out.push_str("}\n\n");
     out.push_str(&format!("\\spl_autoload_register( array( {class}::class, 'load' ) );\n"));
     out
+}
+
+/// Wasm code run from the host (an export, the start function): loads are not bounds-checked
+/// one by one, PHP's own complaint about reading past the end of the memory string is the trap.
+fn guarded(statement: &str) -> String {
+    format!(
+        "\t\t\\set_error_handler( array( self::class, 'outOfBounds' ) );\n\t\ttry {{\n\t\t\t{statement}\n\t\t}} catch ( \\ValueError $e ) {{ // unpack() past the end\n\t\t\t$this->oob();\n\t\t}} finally {{\n\t\t\t\\restore_error_handler();\n\t\t}}\n"
+    )
 }

@@ -79,8 +79,9 @@
 			$this->oob();
 		}
 		if ( $len <= self::BYTEWISE ) {
+			$m = &$this->m;
 			for ( $i = 0; $i < $len; $i++ ) {
-				$this->m[ $at + $i ] = $bytes[ $i ];
+				$m[ $at++ ] = $bytes[ $i ];
 			}
 		} else {
 			$this->m = \substr_replace( $this->m, $bytes, $at, $len );
@@ -109,6 +110,14 @@
 		throw new TRAP( 'out of bounds memory access' );
 	}
 
+	/**
+	 * Error handler while wasm code runs: loads read the memory string unchecked, and PHP warns
+	 * about a read past its end (`$m[$at]`: uninitialized string offset; unpack: not enough input).
+	 */
+	public static function outOfBounds( int $level, string $message ): never {
+		throw new TRAP( "out of bounds memory access ($message)" );
+	}
+
 	public function grow( int $delta ): int {
 		$old = $this->n >> 16;
 		if ( $old + $delta > $this->maxPages ) {
@@ -131,8 +140,9 @@
 		}
 		$byte = \chr( $value );
 		if ( $len <= self::BYTEWISE ) {
+			$m = &$this->m;
 			for ( $end = $at + $len; $at < $end; $at++ ) {
-				$this->m[ $at ] = $byte;
+				$m[ $at ] = $byte;
 			}
 		} else {
 			$this->m = \substr_replace( $this->m, \str_repeat( $byte, $len ), $at, $len );
@@ -145,14 +155,13 @@
 		}
 		if ( $len > self::BYTEWISE ) {
 			$this->m = \substr_replace( $this->m, \substr( $this->m, $from, $len ), $to, $len );
-		} elseif ( $to <= $from ) {
-			for ( $i = 0; $i < $len; $i++ ) {
-				$this->m[ $to + $i ] = $this->m[ $from + $i ];
-			}
-		} else {
-			for ( $i = $len - 1; $i >= 0; $i-- ) {
-				$this->m[ $to + $i ] = $this->m[ $from + $i ];
-			}
+			return;
+		}
+		// Through a copy of the source bytes, so overlapping ranges copy correctly.
+		$m     = &$this->m;
+		$bytes = \substr( $m, $from, $len );
+		for ( $i = 0; $i < $len; $i++ ) {
+			$m[ $to++ ] = $bytes[ $i ];
 		}
 	}
 
