@@ -23,14 +23,10 @@ use Sanalpos\Tests\Support\FakeBank;
 use Sanalpos\Tests\Support\FixedClock;
 use Sanalpos\Tests\Support\MemoryOrderStore;
 use Sanalpos\Tests\Support\Nestpay;
+use Sanalpos\Tests\Support\PayTr;
+use Sanalpos\Tests\Support\ProcessLock;
 
 final class ProviderFlowTest extends TestCase {
-	private const PAYTR = array(
-		'merchant_id'   => '123456',
-		'merchant_key'  => 'TEST_MERCHANT_KEY',
-		'merchant_salt' => 'TEST_SALT',
-	);
-
 	/** Two kettles and the buyer's address, as WcOrderStore reads them from an order. */
 	private const LINES = array(
 		array(
@@ -89,7 +85,7 @@ final class ProviderFlowTest extends TestCase {
 				),
 			)
 		);
-		return new PaymentFlow( self::$core, $settings, $this->orders, $this->bank, new \Sanalpos\Tests\Support\ProcessLock(), new ArrayLogger(), new FixedClock() );
+		return new PaymentFlow( self::$core, $settings, $this->orders, $this->bank, new ProcessLock(), new ArrayLogger(), new FixedClock() );
 	}
 
 	private static function returnUrl(): \Closure {
@@ -107,36 +103,10 @@ final class ProviderFlowTest extends TestCase {
 		return $fields;
 	}
 
-	/** PayTR's notification for an attempt, signed as PayTR signs it (core/API.md PayTR). */
-	private static function paytrNotification( string $bankOrderId, string $status, string $total ): array {
-		$post = array(
-			'merchant_oid'       => $bankOrderId,
-			'status'             => $status,
-			'total_amount'       => $total,
-			'failed_reason_code' => 'success' === $status ? '' : '2',
-			'failed_reason_msg'  => 'success' === $status ? '' : 'Kart limiti yetersiz',
-			'test_mode'          => '1',
-			'payment_type'       => 'card',
-			'currency'           => 'TL',
-			'payment_amount'     => $total,
-		);
-		$post['hash'] = self::$core->run(
-			'signature.compute',
-			array(
-				'kind'   => 'paytr_callback',
-				'inputs' => self::PAYTR + array( 'response' => array_intersect_key( $post, array_flip( array( 'merchant_oid', 'status', 'total_amount' ) ) ) ),
-			)
-		)['value'];
-		return $post;
-	}
-
 	public function test_paytr_shows_its_page_embedded_and_its_notification_pays_once(): void {
-		$flow = $this->flow( 'paytr', '3d_host', self::PAYTR );
+		$flow = $this->flow( 'paytr', '3d_host', PayTr::CREDENTIALS );
 		$this->orders->add( '5001', '1000.00', array(), 'TRY', self::LINES, self::BUYER );
-		$this->bank->answers[] = array(
-			'status' => 200,
-			'body'   => '{"status":"success","token":"a1b2c3"}',
-		);
+		$this->bank->answers[] = PayTr::token( 'a1b2c3' );
 		$next = $flow->start( '5001', array( 'installments' => 3, 'bin' => '45080345' ), self::returnUrl() );
 		$this->assertEquals( array( 'url' => 'https://www.paytr.com/odeme/guvenli/a1b2c3', 'embed' => true ), $next['redirect'] );
 		$this->assertSame( array( 'redirect', 'pending', $this->attempt( '5001' )->token ), array( $next['type'], $next['status'], $next['attempt'] ) );
@@ -155,7 +125,7 @@ final class ProviderFlowTest extends TestCase {
 		$this->assertSame( 'pending', $this->orders->orders['5001']['status'] );
 
 		// Forged, or for an order PayTR never had: no `OK`, so that a genuine one is resent.
-		$post   = self::paytrNotification( $a->bankOrderId, 'success', '102500' );
+		$post   = PayTr::notification( self::$core, $a->bankOrderId, 'success', '102500' );
 		$forged = array( 'total_amount' => '102600' ) + $post;
 		$this->assertSame( array( 'rejected', null ), array( $flow->handleNotification( $forged )['status'], $flow->handleNotification( $forged )['reply'] ?? null ) );
 		$this->assertSame( 'unknown', $flow->handleNotification( array( 'merchant_oid' => '5001S9ABCD' ) + $post )['status'] );
@@ -174,14 +144,11 @@ final class ProviderFlowTest extends TestCase {
 	}
 
 	public function test_a_failed_paytr_notification_fails_the_order_and_is_answered_ok(): void {
-		$flow = $this->flow( 'paytr', '3d_host', self::PAYTR );
+		$flow = $this->flow( 'paytr', '3d_host', PayTr::CREDENTIALS );
 		$this->orders->add( '5002', '1000.00', array(), 'TRY', array(), self::BUYER );
-		$this->bank->answers[] = array(
-			'status' => 200,
-			'body'   => '{"status":"success","token":"t"}',
-		);
+		$this->bank->answers[] = PayTr::token( 't' );
 		$flow->start( '5002', array( 'bin' => '45080345' ), self::returnUrl() );
-		$answer = $flow->handleNotification( self::paytrNotification( $this->attempt( '5002' )->bankOrderId, 'failed', '100000' ) );
+		$answer = $flow->handleNotification( PayTr::notification( self::$core, $this->attempt( '5002' )->bankOrderId, 'failed', '100000' ) );
 		$this->assertSame( array( 'failed', 'OK' ), array( $answer['status'], $answer['reply'] ) );
 		$this->assertSame( 'failed', $this->orders->orders['5002']['status'] );
 		$this->assertStringContainsString( 'Kart limiti yetersiz', end( $this->orders->notes['5002'] ) );

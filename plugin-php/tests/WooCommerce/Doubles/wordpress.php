@@ -373,7 +373,13 @@ function wp_remote_request( $url, $args = array() ) {
 			'timeout'   => $args['timeout'] ?? null,
 		)
 	);
-	$answer = World::nextBankAnswer() ?? array( 'error' => 'Operation timed out after 30000 milliseconds' );
+	$request = array(
+		'method' => $args['method'] ?? 'GET',
+		'url'    => $url,
+		'body'   => $args['body'] ?? '',
+	);
+	$answer  = null === World::$bankAnswerFor ? World::nextBankAnswer() : ( World::$bankAnswerFor )( $request );
+	$answer ??= array( 'error' => 'Operation timed out after 30000 milliseconds' );
 	usleep( 1000 * (int) ( $answer['delay_ms'] ?? 0 ) );
 	if ( isset( $answer['error'] ) ) {
 		return new WP_Error( 'http_request_failed', $answer['error'] );
