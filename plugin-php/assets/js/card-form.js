@@ -41,20 +41,32 @@ export function routeAccount(config, plan, count) {
   return pos && config.cardEntry[pos] ? pos : config.defaultAccount;
 }
 
+/** An expiry written in one of the core's layouts (`MM`, `YY`, `YYYY`, `MMYY`, …). */
+export function expiryText(layout, expiry) {
+  const year = String(expiry.year);
+  return layout.replace('YYYY', year).replace('YY', year.slice(-2)).replace('MM', String(expiry.month).padStart(2, '0'));
+}
+
 /**
  * The fields to add to the bank's form in the browser (`card_entry` `browser`), named and
- * formatted as the core's `card_fields` says, from the card the shopper typed and the core's
- * reading of its expiry.
+ * formatted as the core's `card_fields` says (core/API.md): the number, each expiry field in its
+ * layout, the CVV, the holder and the scheme's code when the bank wants them. `report` is the
+ * core's `card.inspect` of the card (its expiry and brand).
  */
-export function browserCardFields(cardFields, card, expiry) {
-  const fields = [
-    [cardFields.number, digitsOf(card.number)],
-    [cardFields.expiry_month, String(expiry.month).padStart(2, '0')],
-    [cardFields.expiry_year, cardFields.year_digits === 2 ? String(expiry.year).slice(-2) : String(expiry.year)],
-    [cardFields.cvv, String(card.cvv || '').trim()],
-  ];
+export function browserCardFields(cardFields, card, report) {
+  const expiry = report && report.expiry ? report.expiry : { month: 0, year: 0 };
+  const fields = [[cardFields.number, digitsOf(card.number)]];
+  for (const [name, layout] of cardFields.expiry) {
+    fields.push([name, expiryText(layout, expiry)]);
+  }
+  fields.push([cardFields.cvv, String(card.cvv || '').trim()]);
   if (cardFields.holder) {
     fields.push([cardFields.holder, String(card.holder || '').trim()]);
+  }
+  if (cardFields.brand) {
+    const [name, codes] = cardFields.brand;
+    const code = codes.find(([brand]) => report && report.brand && brand === report.brand.id);
+    if (code) fields.push([name, code[1]]);
   }
   return fields.map(([name, value]) => ({ name, value }));
 }
@@ -254,8 +266,7 @@ export class CardForm {
     form.style.display = 'none';
     let fields = bankForm.fields;
     if (bankForm.card_entry === 'browser' && bankForm.card_fields) {
-      const expiry = this.report && this.report.expiry ? this.report.expiry : { month: 0, year: 0 };
-      fields = fields.concat(browserCardFields(bankForm.card_fields, this.card(), expiry));
+      fields = fields.concat(browserCardFields(bankForm.card_fields, this.card(), this.report));
     }
     for (const field of fields) {
       const input = document.createElement('input');

@@ -2,7 +2,7 @@
 // flow routes), and the card fields a browser adds to a bank form.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserCardFields, digitsOf, issuerFor, routeAccount } from '../../assets/js/card-form.js';
+import { browserCardFields, digitsOf, expiryText, issuerFor, routeAccount } from '../../assets/js/card-form.js';
 
 test('the shop BIN list: 8 digits first, then 6', () => {
   const bins = { 540036: { family: 'bonus' }, 54003612: { family: 'world' } };
@@ -21,14 +21,25 @@ test('installments go to the family plan POS, single payments to the default', (
 });
 
 test('card fields added in the browser follow the core card_fields', () => {
-  const names = { number: 'cardnumber', expiry_month: 'cardexpiredatemonth', expiry_year: 'cardexpiredateyear', year_digits: 2, cvv: 'cardcvv2', holder: null };
-  assert.deepEqual(browserCardFields(names, { number: '4282 2090-0434 8015', cvv: ' 123 ' }, { month: 8, year: 2030 }), [
+  // Garanti's card_fields (core/API.md, payment.prepare): two expiry fields.
+  const garanti = { number: 'cardnumber', expiry: [['cardexpiredatemonth', 'MM'], ['cardexpiredateyear', 'YY']], cvv: 'cardcvv2', holder: null, brand: null };
+  const visa = { expiry: { month: 8, year: 2030 }, brand: { id: 'visa' } };
+  assert.deepEqual(browserCardFields(garanti, { number: '4282 2090-0434 8015', cvv: ' 123 ' }, visa), [
     { name: 'cardnumber', value: '4282209004348015' },
     { name: 'cardexpiredatemonth', value: '08' },
     { name: 'cardexpiredateyear', value: '30' },
     { name: 'cardcvv2', value: '123' },
   ]);
-  const four = browserCardFields({ ...names, year_digits: 4, holder: 'cardholder' }, { number: '1', cvv: '1', holder: 'Ayşe' }, { month: 12, year: 2031 });
-  assert.deepEqual(four.slice(2), [{ name: 'cardexpiredateyear', value: '2031' }, { name: 'cardcvv2', value: '1' }, { name: 'cardholder', value: 'Ayşe' }]);
+  // One combined expiry field, the holder, and the scheme's code (InterPos-style).
+  const combined = {
+    number: 'Pan', expiry: [['Expiry', 'MMYY']], cvv: 'Cvv2', holder: 'CardHolderName',
+    brand: ['CardType', [['visa', '0'], ['mastercard', '1']]],
+  };
+  assert.deepEqual(browserCardFields(combined, { number: '1', cvv: '1', holder: ' Ayşe ' }, { expiry: { month: 12, year: 2031 }, brand: { id: 'mastercard' } }).slice(1), [
+    { name: 'Expiry', value: '1231' }, { name: 'Cvv2', value: '1' }, { name: 'CardHolderName', value: 'Ayşe' }, { name: 'CardType', value: '1' },
+  ]);
+  const amex = browserCardFields(combined, { number: '1', cvv: '1', holder: '' }, { expiry: { month: 1, year: 2031 }, brand: { id: 'amex' } });
+  assert.equal(amex.some((f) => f.name === 'CardType'), false, 'a brand the bank does not list leaves the field out');
+  assert.equal(expiryText('YYYYMM', { month: 3, year: 2029 }), '202903');
   assert.equal(digitsOf('4508 0345-0803 4509'), '4508034508034509');
 });
