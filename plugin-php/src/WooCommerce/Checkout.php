@@ -78,7 +78,7 @@ final class Checkout {
 			$entries[ (string) $account['id'] ] = $this->plugin->flow()->cardEntry( (string) $account['id'] );
 		}
 		return array(
-			'core'           => $this->plugin->url( 'assets/sanalpos/browser.mjs' ) . '?ver=' . SANALPOS_VERSION,
+			'core'           => $this->plugin->url( 'assets/sanalpos/browser.js' ) . '?ver=' . SANALPOS_VERSION,
 			'lang'           => $this->plugin->lang(),
 			'today'          => $this->plugin->today(),
 			'amount'         => $amount,
