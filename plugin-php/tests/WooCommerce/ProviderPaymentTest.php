@@ -90,6 +90,24 @@ final class ProviderPaymentTest extends WcTestCase {
 		$this->assertSame( 'https://shop.test/wc-api/sanalpos_notify/', CallbackEndpoint::notificationUrl() );
 	}
 
+	public function test_the_order_pay_form_follows_the_same_steps_without_javascript(): void {
+		$this->configureAccount( 'paytr', 'paytr', '3d_host', PayTr::CREDENTIALS );
+		$order = $this->order( 2006 );
+		World::bankAnswers( PayTr::token( 'tok6' ) );
+		$_POST = wp_slash(
+			array(
+				'order_id'             => '2006',
+				'key'                  => $order->get_order_key(),
+				'_wpnonce'             => wp_create_nonce( 'sanalpos-pay-2006' ),
+				Checkout::BIN          => '45080345',
+				Checkout::INSTALLMENTS => '1',
+			)
+		);
+		$sent = $this->sent( array( new Checkout( $this->plugin ), 'servePayEndpoint' ) );
+		$this->assertSame( array( 303, $order->get_checkout_payment_url( true ) ), array( $sent['status'], $sent['redirect'] ) );
+		$this->assertStringContainsString( 'https://www.paytr.com/odeme/guvenli/tok6', $this->page( static fn() => ( new Gateway() )->receipt_page( 2006 ) ) );
+	}
+
 	public function test_parampos_the_banks_3d_page_is_served_once_on_its_own_address(): void {
 		$this->configureAccount(
 			'param',
