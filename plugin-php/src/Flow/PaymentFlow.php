@@ -28,7 +28,7 @@ final class PaymentFlow {
 	 * Where a server-to-server notification names the bank order id: PayTR's "Bildirim URL"
 	 * (`merchant_oid`), the one family whose result reaches the shop only that way.
 	 */
-	private const NOTIFICATION_ORDER_FIELDS = array( 'merchant_oid' );
+	private const NOTIFICATION_ORDER_FIELD = 'merchant_oid';
 	/** Steps that continue in the shopper's browser (core/API.md "Steps"). */
 	private const BROWSER_STEPS = array( 'form', 'redirect', 'html' );
 
@@ -239,11 +239,8 @@ final class PaymentFlow {
 	 * @return array{status: string, order_id: ?string, reason: ?string, reply?: ?string}
 	 */
 	public function handleNotification( array $post, string $rawBody = '' ): array {
-		$bankOrderId = '';
-		foreach ( self::NOTIFICATION_ORDER_FIELDS as $field ) {
-			$bankOrderId = '' === $bankOrderId ? (string) ( $post[ $field ] ?? '' ) : $bankOrderId;
-		}
-		$orderId = preg_match( '/^[A-Za-z0-9_-]{1,64}$/', $bankOrderId ) ? $this->orders->findByBankOrderId( $bankOrderId ) : null;
+		$bankOrderId = (string) ( $post[ self::NOTIFICATION_ORDER_FIELD ] ?? '' );
+		$orderId     = preg_match( '/^[A-Za-z0-9_-]{1,64}$/', $bankOrderId ) ? $this->orders->findByBankOrderId( $bankOrderId ) : null;
 		if ( null === $orderId ) {
 			$this->log( 'warning', 'Notification for an unknown bank order id.' );
 			return $this->answer( 'unknown', null );
@@ -843,15 +840,6 @@ final class PaymentFlow {
 			throw new PaymentException( 'flow.no_attempt', "order $orderId was never sent to a bank" );
 		}
 		return $last;
-	}
-
-	private function attemptByToken( string $orderId, string $token ): ?Attempt {
-		foreach ( $this->orders->attempts( $orderId ) as $attempt ) {
-			if ( hash_equals( $attempt->token, $token ) ) {
-				return $attempt;
-			}
-		}
-		return null;
 	}
 
 	/** @param callable(): array $work */

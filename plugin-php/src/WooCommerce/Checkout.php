@@ -402,7 +402,7 @@ final class Checkout {
 
 	/** A provider's payment page embedded in the order-pay page (PayTR's iFrame API): the shopper stays on the shop. */
 	public static function embedHtml( string $url ): string {
-		return '<div class="sanalpos-embed"><iframe src="' . esc_url( $url ) . '" title="' . esc_attr__( 'Secure payment page', 'sanalpos-woocommerce' ) . '" allow="payment" scrolling="yes"></iframe></div>';
+		return '<div class="sanalpos-embed"><iframe src="' . esc_url( $url ) . '" title="' . esc_attr__( 'Secure payment page', 'sanalpos-woocommerce' ) . '" allow="payment" style="width:100%;min-height:640px;border:0"></iframe></div>';
 	}
 
 	/** `before_woocommerce_pay`: the reason a payment just failed, by its code (never echoed). */
