@@ -96,8 +96,10 @@ check-i18n:
 	@mkdir -p $(BUILD)
 	@# Source locations (#: lines) may drift; the strings may not.
 	@$(LANG_DIR)/make-pot.sh | grep -v '^#:' | diff -u <(grep -v '^#:' $(LANG_DIR)/sanalpos-woocommerce.pot) - || { echo "check-i18n: the .pot is stale: run make pot" >&2; exit 1; }
-	@msgmerge --quiet --no-fuzzy-matching --output-file=- $(LANG_DIR)/sanalpos-woocommerce-tr_TR.po $(LANG_DIR)/sanalpos-woocommerce.pot \
-	  | msgfmt --check --statistics -o $(BUILD)/tr_TR.mo - 2>&1 | tee /dev/stderr | grep -qv -e untranslated -e fuzzy
+	@# The statistics go to the log through a variable: `tee /dev/stderr` would reopen (and empty) a log file.
+	@stats=$$(msgmerge --quiet --no-fuzzy-matching --output-file=- $(LANG_DIR)/sanalpos-woocommerce-tr_TR.po $(LANG_DIR)/sanalpos-woocommerce.pot \
+	  | msgfmt --check --statistics -o $(BUILD)/tr_TR.mo - 2>&1); status=$$?; \
+	  echo "$$stats"; [ $$status = 0 ] && ! grep -q -e untranslated -e fuzzy <<< "$$stats"
 	@msgfmt --check -o $(BUILD)/tr_TR.mo $(LANG_DIR)/sanalpos-woocommerce-tr_TR.po && cmp $(BUILD)/tr_TR.mo $(LANG_DIR)/sanalpos-woocommerce-tr_TR.mo \
 	  || { echo "check-i18n: the .mo is not compiled from the .po: run make pot" >&2; exit 1; }
 
