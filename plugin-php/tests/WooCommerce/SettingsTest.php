@@ -119,6 +119,20 @@ final class SettingsTest extends WcTestCase {
 		$this->assertSame( array(), $this->settings()->limits() );
 	}
 
+	/** The save check builds a payment with a made-up shopper complete enough for providers that screen the buyer. */
+	public function test_accounts_of_providers_that_require_a_buyer_are_saved(): void {
+		$accounts = array(
+			array( 'paytr', 'paytr', '3d_host', \Sanalpos\Tests\Support\PayTr::CREDENTIALS ),
+			array( 'iyzico', 'iyzico', '3d', array( 'api_key' => 'sandbox-key', 'secret_key' => 'sandbox-secret' ) ),
+			array( 'param', 'param', '3d', array( 'client_code' => '10738', 'client_username' => 'Test', 'client_password' => 'Test', 'guid' => '0c13d406-873b-403b-9c09-a5766840d98c' ) ),
+		);
+		foreach ( $accounts as [ $preset, $family, $model, $credentials ] ) {
+			$gateway = $this->configureAccount( $preset, $family, $model, $credentials );
+			$this->assertSame( array(), $gateway->get_errors(), $preset );
+			$this->assertSame( $model, $this->settings()->flowSettings()->accounts[ $preset ]['model'] );
+		}
+	}
+
 	public function test_categories_map_to_legal_ids_only(): void {
 		$this->saveSettings( array( 'categories' => array( '12' => 'phones_new', '13' => 'spaceships', 'x' => 'tv' ) ) );
 		$this->assertSame( array( '12' => 'phones_new' ), $this->settings()->categoryMap() );
