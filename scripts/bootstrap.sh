@@ -19,8 +19,9 @@ APT_PACKAGES=(
   # PHP: the plugin and engine tests (Debian's PHP has FFI built in; php-cgi runs the FPM-style
   # checks), its translations, its zip, and the engine benchmarks.
   "php:php-cli" "php-cgi:php-cgi" "phpunit:phpunit" "msgfmt:gettext" "zip:zip" "unzip:unzip" "hyperfine:hyperfine"
-  # The plugin zip's check reads the runner libraries' ELF headers and symbol versions.
-  "objdump:binutils" "readelf:binutils"
+  # The plugin zip's check reads the runner libraries' ELF headers and symbol versions, and runs
+  # its checkout script in Debian's Chromium.
+  "objdump:binutils" "readelf:binutils" "chromium:chromium"
 )
 missing=()
 for entry in "${APT_PACKAGES[@]}"; do

@@ -11,8 +11,13 @@ declare(strict_types=1);
 namespace Sanalpos\Tests\Dist;
 
 use PHPUnit\Framework\TestCase;
+use Sanalpos\Tests\Support\FixedClock;
 use Sanalpos\Tests\Support\Nestpay;
 use Sanalpos\Tests\Support\PayTr;
+use Sanalpos\Tests\WooCommerce\Doubles\Shop;
+use Sanalpos\Tests\WooCommerce\Doubles\World;
+use Sanalpos\WooCommerce\Checkout;
+use Sanalpos\WooCommerce\Plugin;
 
 final class DistZipTest extends TestCase {
 	/** The oldest glibc the runner libraries must load on (CentOS 7, Debian 8 era). */
@@ -37,6 +42,7 @@ final class DistZipTest extends TestCase {
 	}
 
 	public static function tearDownAfterClass(): void {
+		Plugin::install( null );
 		self::command( array( 'rm', '-rf', self::$dir ) );
 	}
 
@@ -146,6 +152,101 @@ final class DistZipTest extends TestCase {
 		$brand = json_decode( implode( "\n", self::command( array( 'node', '--input-type=module', '-e', $script, $assets ) ) ), true );
 		unlink( $assets . '/package.json' );
 		$this->assertSame( 'visa', $brand['id'] );
+	}
+
+	/**
+	 * In Chromium, from the unpacked zip served over HTTP: the classic checkout script mounts the
+	 * card form on the shipped browser build of the core (its .wasm fetched by browser.js), shows
+	 * the brand and the installments, posts only the BIN, and adds the card to the bank's form.
+	 */
+	public function test_the_classic_checkout_runs_in_a_browser_on_the_shipped_assets(): void {
+		World::reset();
+		$plugin = Shop::boot( new FixedClock() );
+		$this->configureGaranti();
+		$checkout = new Checkout( $plugin );
+		$config   = array(
+			'core'     => '/assets/sanalpos/browser.js',
+			'cardForm' => '/assets/js/card-form.js',
+		) + $checkout->config( '1000.00', 'TRY', array() );
+		$bankForm = array(
+			'action'      => 'https://bank.example/gt3dengine',
+			'method'      => 'POST',
+			'fields'      => array( array( 'name' => 'hash', 'value' => 'H' ) ),
+			'sensitive'   => array(),
+			'card_entry'  => 'browser',
+			'card_fields' => array( 'number' => 'cardnumber', 'expiry' => array( array( 'cardexpiredatemonth', 'MM' ), array( 'cardexpiredateyear', 'YY' ) ), 'cvv' => 'cardcvv2', 'holder' => null, 'brand' => null ),
+		);
+		$page = strtr(
+			(string) file_get_contents( __DIR__ . '/fixtures/classic-checkout.html' ),
+			array(
+				'{{FORM}}'      => $checkout->cardFormHtml( true, '1000.00' ),
+				'{{CONFIG}}'    => json_encode( $config, JSON_UNESCAPED_SLASHES ),
+				'{{BANK_FORM}}' => json_encode( $bankForm, JSON_UNESCAPED_SLASHES ),
+			)
+		);
+		file_put_contents( self::plugin( 'sanalpos-check.html' ), $page );
+		$seen = json_decode( self::inChromium( 'sanalpos-check.html' ), true );
+		unlink( self::plugin( 'sanalpos-check.html' ) );
+		$this->assertIsArray( $seen );
+		$this->assertSame( array( true, 'Visa' ), array( $seen['mounted'], $seen['brand'] ), 'the core runs in the browser' );
+		$this->assertSame( array( 'Single payment: 1,000.00 TRY', '3 installments of 341.66 TRY (first 341.68 TRY)' ), $seen['installments'] );
+		$this->assertSame( array( null, '42822090' ), array( $seen['numberName'], $seen['bin'] ), 'the card is not posted to the shop' );
+		$this->assertFalse( $seen['followsRedirect'], 'WooCommerce\'s redirect is stopped while the bank form goes out' );
+		$this->assertSame(
+			array( 'method' => 'post', 'action' => 'https://bank.example/gt3dengine', 'fields' => array( array( 'hash', 'H' ), array( 'cardnumber', '4282209004348015' ), array( 'cardexpiredatemonth', '12' ), array( 'cardexpiredateyear', '30' ), array( 'cardcvv2', '123' ) ) ),
+			$seen['submitted']
+		);
+	}
+
+	/** A Garanti account (card entry `browser`) with the default markup plan, saved through the settings form. */
+	private function configureGaranti(): void {
+		$gateway = new \Sanalpos\WooCommerce\Gateway();
+		$post    = array();
+		foreach ( array(
+			'enabled'  => 'yes',
+			'accounts' => array(
+				array(
+					'id'      => 'garanti',
+					'gateway' => 'garanti',
+					'model'   => 'garanti:3d',
+					'test'    => array( 'garanti' => array( 'credentials' => array( 'merchant_id' => '7000679', 'terminal_id' => '30691298', 'prov_user_id' => 'PROVAUT', 'password' => '123qweASD/', 'store_key' => '12345678' ) ) ),
+				),
+			),
+			'plans'    => array( array( 'family' => 'default', 'mode' => 'markup', 'rates' => array( 1 => '0', 3 => '2.5' ) ) ),
+		) as $key => $value ) {
+			$post[ $gateway->get_field_key( $key ) ] = $value;
+		}
+		$gateway->set_post_data( $post );
+		$gateway->process_admin_options();
+		$this->assertSame( array(), $gateway->errors );
+	}
+
+	/**
+	 * The page's #out text after its scripts ran, from headless Chromium (Debian's) against the
+	 * unpacked plugin served by PHP's built-in server on a free loopback port.
+	 */
+	private static function inChromium( string $page ): string {
+		$probe = stream_socket_server( 'tcp://127.0.0.1:0' );
+		$port  = (int) substr( (string) stream_socket_get_name( $probe, false ), strrpos( (string) stream_socket_get_name( $probe, false ), ':' ) + 1 );
+		fclose( $probe );
+		$server = proc_open( array( PHP_BINARY, '-S', "127.0.0.1:$port", '-t', self::plugin() ), array( 1 => array( 'file', '/dev/null', 'w' ), 2 => array( 'file', '/dev/null', 'w' ) ), $pipes );
+		usleep( 300000 );
+		try {
+			$dom = implode(
+				"\n",
+				self::command(
+					array(
+						'timeout', '60', 'chromium', '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+						'--disable-background-networking', '--disable-component-update', '--disable-sync',
+						'--user-data-dir=' . self::$dir . '/chromium', '--virtual-time-budget=15000', '--dump-dom', "http://127.0.0.1:$port/$page",
+					)
+				)
+			);
+		} finally {
+			proc_terminate( $server );
+			proc_close( $server );
+		}
+		return preg_match( '#<pre id="out">(.*?)</pre>#s', $dom, $m ) ? html_entity_decode( $m[1], ENT_QUOTES | ENT_HTML5, 'UTF-8' ) : '';
 	}
 
 	public function test_the_module_matches_its_recorded_sha256(): void {
