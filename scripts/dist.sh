@@ -20,9 +20,9 @@ git ls-files -z plugin-php | grep -zv -e '^plugin-php/tests/' -e '^plugin-php/ph
 scripts/plugin-assets.sh "$stage"
 
 # The engine directory's build artifacts (make php-engine): the raw .wasm, its recorded SHA-256 and
-# the PHP engine, whatever files that is made of; not this machine's own runner build.
+# the PHP engine, whatever files and folders that is made of; not this machine's own runner build.
 mkdir -p "$stage/engine"
-find plugin-php/engine -maxdepth 1 -type f ! -name 'libsanalpos_runner-*' -exec cp {} "$stage/engine/" \;
+tar -C plugin-php/engine --exclude='libsanalpos_runner-*' -cf - . | tar -C "$stage/engine" -xf -
 (cd "$stage/engine" && sha256sum --check --quiet sanalpos.raw.wasm.sha256)
 cmp build/wasm/sanalpos.raw.wasm "$stage/engine/sanalpos.raw.wasm"
 
