@@ -11,6 +11,7 @@ declare(strict_types=1);
 
 namespace Sanalpos\Tests\Flow;
 
+use Closure;
 use PHPUnit\Framework\TestCase;
 use Sanalpos\Engine\Core;
 use Sanalpos\Flow\Attempt;
@@ -23,6 +24,7 @@ use Sanalpos\Tests\Support\FakeBank;
 use Sanalpos\Tests\Support\FixedClock;
 use Sanalpos\Tests\Support\MemoryOrderStore;
 use Sanalpos\Tests\Support\Nestpay;
+use Sanalpos\Tests\Support\Param;
 use Sanalpos\Tests\Support\PayTr;
 use Sanalpos\Tests\Support\ProcessLock;
 
@@ -44,6 +46,17 @@ final class ProviderFlowTest extends TestCase {
 		'city'        => 'İstanbul',
 		'country'     => 'Türkiye',
 		'postal_code' => '34728',
+	);
+
+	/** VakıfBank Common Payment's test merchant and its register answer (mewebstudio/pos test data, core payflex_cp tests). */
+	private const PAYFLEX_CP = array(
+		'merchant_id' => '000000000111111',
+		'password'    => '3XTgER89as',
+		'terminal_id' => 'VP000579',
+	);
+	private const REGISTERED = array(
+		'status' => 200,
+		'body'   => '<RegisterResponse><CommonPaymentUrl>https://cptest.vakifbank.com.tr/CommonPayment/SecurePayment</CommonPaymentUrl><PaymentToken>c5e076e7bf234a339c40afc10166c06d</PaymentToken><ErrorCode /><ResponseMessage /></RegisterResponse>',
 	);
 
 	private static ?Core $core = null;
@@ -160,12 +173,9 @@ final class ProviderFlowTest extends TestCase {
 	public function test_a_notification_never_accepts_an_unsigned_message(): void {
 		// PayFlex Common Payment returns are not signed: fine for the token-bound return (the
 		// result query decides), never at the shop-wide notification address.
-		$flow = $this->flow( 'vakifbank_cp', '3d_host', array( 'merchant_id' => '000000000111111', 'password' => '3XTgER89as', 'terminal_id' => 'VP000579' ) );
+		$flow = $this->flow( 'vakifbank_cp', '3d_host', self::PAYFLEX_CP );
 		$this->orders->add( '5003', '10.00' );
-		$this->bank->answers[] = array(
-			'status' => 200,
-			'body'   => '<RegisterResponse><CommonPaymentUrl>https://cptest.vakifbank.com.tr/CommonPayment/SecurePayment</CommonPaymentUrl><PaymentToken>c5e076e7bf234a339c40afc10166c06d</PaymentToken><ErrorCode /><ResponseMessage /></RegisterResponse>',
-		);
+		$this->bank->answers[] = self::REGISTERED;
 		$flow->start( '5003', array( 'bin' => '45080345' ), self::returnUrl() );
 		$answer = $flow->handleNotification(
 			array(
@@ -183,12 +193,9 @@ final class ProviderFlowTest extends TestCase {
 	 * returns by address (GET) and the result query decides.
 	 */
 	public function test_a_get_form_and_a_get_return(): void {
-		$flow = $this->flow( 'vakifbank_cp', '3d_host', array( 'merchant_id' => '000000000111111', 'password' => '3XTgER89as', 'terminal_id' => 'VP000579' ) );
+		$flow = $this->flow( 'vakifbank_cp', '3d_host', self::PAYFLEX_CP );
 		$this->orders->add( '5004', '10.00' );
-		$this->bank->answers[] = array(
-			'status' => 200,
-			'body'   => '<RegisterResponse><CommonPaymentUrl>https://cptest.vakifbank.com.tr/CommonPayment/SecurePayment</CommonPaymentUrl><PaymentToken>c5e076e7bf234a339c40afc10166c06d</PaymentToken><ErrorCode /><ResponseMessage /></RegisterResponse>',
-		);
+		$this->bank->answers[] = self::REGISTERED;
 		$next = $flow->start( '5004', array( 'bin' => '45080345' ), self::returnUrl() );
 		$this->assertSame( 'form', $next['type'] );
 		$this->assertSame( array( 'GET', 'https://cptest.vakifbank.com.tr/CommonPayment/SecurePayment', 'bank_page' ), array( $next['form']['method'], $next['form']['action'], $next['form']['card_entry'] ) );
@@ -213,27 +220,11 @@ final class ProviderFlowTest extends TestCase {
 
 	/** ParamPos `3d`: the payment start answers the bank's 3D page (`UCD_HTML`): an `html` step. */
 	public function test_a_banks_html_page_comes_back_as_an_html_step(): void {
-		$flow = $this->flow(
-			'param',
-			'3d',
-			array(
-				'client_code'     => '10738',
-				'client_username' => 'Test',
-				'client_password' => 'Test',
-				'guid'            => '0c13d406-873b-403b-9c09-a5766840d98c',
-			)
-		);
+		$flow = $this->flow( 'param', '3d', Param::CREDENTIALS );
 		$this->orders->add( '5005', '100.00' );
-		$page                  = '<!DOCTYPE html><html><body><form id="webform0" method="POST" action="https://testvpos.asseco-see.com.tr/mdpaympi/MerchantServer"><input type="hidden" name="txid" value="32360341"/></form><script>hideAndSubmitTimed(\'webform0\');</script></body></html>';
-		$this->bank->answers[] = static function ( array $request ) use ( $page ): array {
-			preg_match( '#<Siparis_ID>([^<]+)</Siparis_ID>#', $request['body'], $m );
-			return array(
-				'status' => 200,
-				'body'   => '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><TP_WMD_UCDResponse xmlns="https://turkpos.com.tr/"><TP_WMD_UCDResult><Islem_ID>6021840768</Islem_ID><Islem_GUID>d68ac15c-17ca-4b7d-a046-10700291b249</Islem_GUID><UCD_HTML>' . htmlspecialchars( $page, ENT_XML1 ) . '</UCD_HTML><UCD_MD>MD1</UCD_MD><Sonuc>1</Sonuc><Sonuc_Str>İşlem Başarılı</Sonuc_Str><Banka_Sonuc_Kod>0</Banka_Sonuc_Kod><Siparis_ID>' . $m[1] . '</Siparis_ID></TP_WMD_UCDResult></TP_WMD_UCDResponse></soap:Body></soap:Envelope>',
-			);
-		};
+		$this->bank->answers[] = Closure::fromCallable( array( Param::class, 'startAnswer' ) );
 		$next = $flow->start( '5005', array( 'card' => Nestpay::CARD ), self::returnUrl() );
-		$this->assertSame( array( 'html', $page ), array( $next['type'], $next['html'] ) );
+		$this->assertSame( array( 'html', Param::PAGE ), array( $next['type'], $next['html'] ) );
 		$this->assertSame( 'pending', $this->orders->orders['5005']['status'] );
 	}
 

@@ -14,6 +14,7 @@ use Automattic\WooCommerce\StoreApi\Payments\PaymentContext;
 use Automattic\WooCommerce\StoreApi\Payments\PaymentResult;
 use Sanalpos\Flow\Attempt;
 use Sanalpos\Tests\Support\Nestpay;
+use Sanalpos\Tests\Support\Param;
 use Sanalpos\Tests\Support\PayTr;
 use Sanalpos\Tests\WooCommerce\Doubles\World;
 use Sanalpos\WooCommerce\CallbackEndpoint;
@@ -109,32 +110,15 @@ final class ProviderPaymentTest extends WcTestCase {
 	}
 
 	public function test_parampos_the_banks_3d_page_is_served_once_on_its_own_address(): void {
-		$this->configureAccount(
-			'param',
-			'param',
-			'3d',
-			array(
-				'client_code'     => '10738',
-				'client_username' => 'Test',
-				'client_password' => 'Test',
-				'guid'            => '0c13d406-873b-403b-9c09-a5766840d98c',
-			)
-		);
+		$this->configureAccount( 'param', 'param', '3d', Param::CREDENTIALS );
 		$order = $this->order( 2002 );
-		$page  = '<!DOCTYPE html><html><body><form id="webform0" method="POST" action="https://testvpos.asseco-see.com.tr/mdpaympi/MerchantServer"><input type="hidden" name="txid" value="32360341"/></form><script>hideAndSubmitTimed(\'webform0\');</script></body></html>';
 		// The Blocks checkout; the bank's answer echoes the order id it is sent.
 		$context = new PaymentContext();
 		$context->set_payment_method( 'sanalpos' );
 		$context->set_order( $order );
 		$context->set_payment_data( array( Checkout::NUMBER => Nestpay::CARD['number'], Checkout::EXPIRY => Nestpay::CARD['expiry'], Checkout::CVV => Nestpay::CARD['cvv'], Checkout::INSTALLMENTS => '1' ) );
-		$result = new PaymentResult();
-		World::$bankAnswerFor = static function ( array $request ) use ( $page ): array {
-			preg_match( '#<Siparis_ID>([^<]+)</Siparis_ID>#', $request['body'], $m );
-			return array(
-				'status' => 200,
-				'body'   => '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><TP_WMD_UCDResponse xmlns="https://turkpos.com.tr/"><TP_WMD_UCDResult><Islem_ID>6021840768</Islem_ID><Islem_GUID>d68ac15c-17ca-4b7d-a046-10700291b249</Islem_GUID><UCD_HTML>' . htmlspecialchars( $page, ENT_XML1 ) . '</UCD_HTML><UCD_MD>MD1</UCD_MD><Sonuc>1</Sonuc><Sonuc_Str>İşlem Başarılı</Sonuc_Str><Banka_Sonuc_Kod>0</Banka_Sonuc_Kod><Siparis_ID>' . $m[1] . '</Siparis_ID></TP_WMD_UCDResult></TP_WMD_UCDResponse></soap:Body></soap:Envelope>',
-			);
-		};
+		$result               = new PaymentResult();
+		World::$bankAnswerFor = \Closure::fromCallable( array( Param::class, 'startAnswer' ) );
 		do_action_ref_array( 'woocommerce_rest_checkout_process_payment_with_context', array( $context, &$result ) );
 		$token = $this->attempt( 2002 )->token;
 		$this->assertSame( array( 'success', '' ), array( $result->status, $result->payment_details['sanalpos'] ) );
@@ -143,7 +127,7 @@ final class ProviderPaymentTest extends WcTestCase {
 		// The page is served unchanged as a document of its own, once.
 		$_GET   = array( 't' => $token );
 		$served = $this->sent( array( new Checkout( $this->plugin ), 'serveBankPage' ) );
-		$this->assertSame( array( 200, $page ), array( $served['status'], $served['body'] ) );
+		$this->assertSame( array( 200, Param::PAGE ), array( $served['status'], $served['body'] ) );
 		$again = $this->sent( array( new Checkout( $this->plugin ), 'serveBankPage' ) );
 		$this->assertSame( 404, $again['status'] );
 		$this->assertStringNotContainsString( 'webform0', $again['body'] );

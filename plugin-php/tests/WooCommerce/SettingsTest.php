@@ -124,7 +124,7 @@ final class SettingsTest extends WcTestCase {
 		$accounts = array(
 			array( 'paytr', 'paytr', '3d_host', \Sanalpos\Tests\Support\PayTr::CREDENTIALS ),
 			array( 'iyzico', 'iyzico', '3d', array( 'api_key' => 'sandbox-key', 'secret_key' => 'sandbox-secret' ) ),
-			array( 'param', 'param', '3d', array( 'client_code' => '10738', 'client_username' => 'Test', 'client_password' => 'Test', 'guid' => '0c13d406-873b-403b-9c09-a5766840d98c' ) ),
+			array( 'param', 'param', '3d', \Sanalpos\Tests\Support\Param::CREDENTIALS ),
 		);
 		foreach ( $accounts as [ $preset, $family, $model, $credentials ] ) {
 			$gateway = $this->configureAccount( $preset, $family, $model, $credentials );
