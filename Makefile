@@ -1,9 +1,9 @@
-# The two commands: `make test` (every test suite) and, once the bank simulator lands, `make demo`.
+# The two commands: `make demo` (the bank simulator and the demo shop) and `make test` (every test suite).
 # Both install what they need through scripts/bootstrap.sh. `make bench` measures (no pass/fail).
 SHELL := /bin/bash
 .DEFAULT_GOAL := test
 
-.PHONY: test bootstrap lint test-rust check-data test-node wasm wasm-raw wasm-js cli runner engine php-engine test-php check-i18n pot plugin-assets dist bench bench-ffi bench-php demo demo-build test-e2e
+.PHONY: test bootstrap lint test-rust check-data test-node wasm wasm-raw wasm-js cli runner engine php-engine test-php check-i18n pot plugin-assets dist test-dist bench bench-ffi bench-php demo demo-build test-e2e
 
 WASM_TARGET := target/wasm32-unknown-unknown/wasm
 BUILD := build
@@ -23,7 +23,7 @@ ENGINE_DIR := plugin-php/engine
 PLATFORM := $(shell uname -s | tr A-Z a-z)-$(shell uname -m)
 RUNNER_LIB := $(ENGINE_DIR)/libsanalpos_runner-$(PLATFORM).so
 
-test: bootstrap lint test-rust check-data test-node test-php test-e2e
+test: bootstrap lint test-rust check-data test-node test-php test-dist test-e2e
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -86,7 +86,7 @@ bench: wasm bench-ffi bench-php
 # plugin against WordPress/WooCommerce test doubles); the reference core is the native tool.
 test-php: bootstrap check-i18n cli engine php-engine
 	@for f in $$(find plugin-php tests -name '*.php' -not -path 'plugin-php/engine/*'); do php -l "$$f" >/dev/null || exit 1; done
-	phpunit -c plugin-php/phpunit.xml
+	phpunit -c plugin-php/phpunit.xml --testsuite plugin
 	node --test plugin-php/tests/js/
 
 # The plugin's translation template must list every string of its PHP, the Turkish translation
@@ -96,8 +96,10 @@ check-i18n:
 	@mkdir -p $(BUILD)
 	@# Source locations (#: lines) may drift; the strings may not.
 	@$(LANG_DIR)/make-pot.sh | grep -v '^#:' | diff -u <(grep -v '^#:' $(LANG_DIR)/sanalpos-woocommerce.pot) - || { echo "check-i18n: the .pot is stale: run make pot" >&2; exit 1; }
-	@msgmerge --quiet --no-fuzzy-matching --output-file=- $(LANG_DIR)/sanalpos-woocommerce-tr_TR.po $(LANG_DIR)/sanalpos-woocommerce.pot \
-	  | msgfmt --check --statistics -o $(BUILD)/tr_TR.mo - 2>&1 | tee /dev/stderr | grep -qv -e untranslated -e fuzzy
+	@# The statistics go to the log through a variable: `tee /dev/stderr` would reopen (and empty) a log file.
+	@stats=$$(msgmerge --quiet --no-fuzzy-matching --output-file=- $(LANG_DIR)/sanalpos-woocommerce-tr_TR.po $(LANG_DIR)/sanalpos-woocommerce.pot \
+	  | msgfmt --check --statistics -o $(BUILD)/tr_TR.mo - 2>&1); status=$$?; \
+	  echo "$$stats"; [ $$status = 0 ] && ! grep -q -e untranslated -e fuzzy <<< "$$stats"
 	@msgfmt --check -o $(BUILD)/tr_TR.mo $(LANG_DIR)/sanalpos-woocommerce-tr_TR.po && cmp $(BUILD)/tr_TR.mo $(LANG_DIR)/sanalpos-woocommerce-tr_TR.mo \
 	  || { echo "check-i18n: the .mo is not compiled from the .po: run make pot" >&2; exit 1; }
 
@@ -107,20 +109,23 @@ pot:
 	msgmerge --quiet --update --backup=none --no-fuzzy-matching $(LANG_DIR)/sanalpos-woocommerce-tr_TR.po $(LANG_DIR)/sanalpos-woocommerce.pot
 	msgfmt --check -o $(LANG_DIR)/sanalpos-woocommerce-tr_TR.mo $(LANG_DIR)/sanalpos-woocommerce-tr_TR.po
 
-# The installable plugin: dist/sanalpos-woocommerce-<version>.zip with the plugin's PHP, assets
-# and translations, the browser build of the .wasm (assets/sanalpos/, from the npm package), the
-# raw .wasm with its SHA-256 and the FFI runner for linux x86_64 and aarch64 (built against
-# glibc 2.17 with cargo-zigbuild), the PHP engine when it is built, and readme.txt.
-# Needs the wasm-js, wasm-raw and runner builds (issues #6, #7, #8).
+# The installable plugin: dist/sanalpos-woocommerce-<version>.zip (scripts/dist.sh): the plugin's
+# PHP, assets and translations, the browser build of the .wasm (assets/sanalpos/), the engine
+# directory's build artifacts (raw .wasm, its SHA-256, the PHP engine) and the FFI runner for linux
+# x86_64 and aarch64 built against glibc 2.17 with cargo-zigbuild (installed by bootstrap).
 PLUGIN_VERSION := $(shell sed -n 's/^ \* Version: *//p' plugin-php/sanalpos-woocommerce.php)
-dist: bootstrap wasm-raw wasm-js
+DIST_ZIP := dist/sanalpos-woocommerce-$(PLUGIN_VERSION).zip
+dist: bootstrap wasm-js php-engine
 	scripts/dist.sh $(PLUGIN_VERSION)
+
+# The zip as a shop installs it: its file list, the runner libraries' glibc baseline, nothing that
+# must not ship, and the unpacked plugin loading and running on both engines.
+test-dist: dist
+	SANALPOS_ZIP=$(DIST_ZIP) phpunit -c plugin-php/phpunit.xml --testsuite dist
 
 # The browser build of the .wasm where the plugin's pages load it (generated, not committed).
 plugin-assets: wasm-js
-	@mkdir -p plugin-php/assets/sanalpos/gen
-	cp wasm/js/browser.mjs wasm/js/api.mjs plugin-php/assets/sanalpos/
-	cp $(NPM_GEN)/sanalpos.mjs $(NPM_GEN)/sanalpos_bg.wasm plugin-php/assets/sanalpos/gen/
+	scripts/plugin-assets.sh plugin-php
 
 # The PHP engine: the raw .wasm translated into PHP (wasm/wasm2php): the module class, its parts
 # (loaded on first call) and its data segments, every file stamped with the .wasm's SHA-256

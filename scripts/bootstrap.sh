@@ -18,9 +18,10 @@ APT_PACKAGES=(
   "node:nodejs" "npm:npm" "wasm-opt:binaryen"
   # PHP: the plugin and engine tests (Debian's PHP has FFI built in; php-cgi runs the FPM-style
   # checks), its translations, its zip, and the engine benchmarks.
-  "php:php-cli" "php-cgi:php-cgi" "phpunit:phpunit" "msgfmt:gettext" "zip:zip" "hyperfine:hyperfine"
-  # The end-to-end tests' browser.
-  "chromium:chromium"
+  "php:php-cli" "php-cgi:php-cgi" "phpunit:phpunit" "msgfmt:gettext" "zip:zip" "unzip:unzip" "hyperfine:hyperfine"
+  # The plugin zip's check reads the runner libraries' ELF headers and symbol versions, and runs
+  # its checkout script in Debian's Chromium (also the end-to-end tests' browser).
+  "objdump:binutils" "readelf:binutils" "chromium:chromium"
 )
 missing=()
 for entry in "${APT_PACKAGES[@]}"; do
@@ -64,3 +65,24 @@ if ! cmp -s tests/e2e/package-lock.json tests/e2e/node_modules/.bootstrap-lock.j
   (cd tests/e2e && npm ci --no-audit --no-fund)
   cp tests/e2e/package-lock.json tests/e2e/node_modules/.bootstrap-lock.json
 fi
+
+# The plugin zip's FFI runner for linux x86_64 and aarch64, linked against an old glibc: cargo-zigbuild
+# with zig from PyPI's ziglang, pinned, into target/tools/zig (no root needed: pip --target, which
+# also leaves a distribution's externally-managed Python alone). scripts/dist.sh puts it on PATH.
+ZIG_TOOLS=target/tools/zig
+ZIG_PINS="cargo-zigbuild==0.24.1 ziglang==0.15.2"
+if [ "$(cat "$ZIG_TOOLS/.pins" 2>/dev/null)" != "$ZIG_PINS" ]; then
+  if ! python3 -m pip --version >/dev/null 2>&1; then
+    say "apt-get install python3-pip"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-pip
+  fi
+  say "pip install $ZIG_PINS (into $ZIG_TOOLS)"
+  rm -rf "$ZIG_TOOLS"
+  # shellcheck disable=SC2086 # the pins are separate arguments
+  python3 -m pip install --quiet --disable-pip-version-check --no-warn-script-location --root-user-action=ignore --target "$ZIG_TOOLS" $ZIG_PINS
+  echo "$ZIG_PINS" > "$ZIG_TOOLS/.pins"
+fi
+for target in x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu; do
+  rustup target list --installed 2>/dev/null | grep -qx "$target" || { say "rustup target add $target"; rustup target add "$target"; }
+done

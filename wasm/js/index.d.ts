@@ -504,7 +504,8 @@ export interface Endpoint {
 export interface GatewayInfo {
   id: string;
   name: string;
-  models: { id: Model; card_entry: CardEntry }[];
+  /** `card_again`: the provision after 3D Secure needs the card again (PayFlex MPI `3d`). */
+  models: { id: Model; card_entry: CardEntry; card_again?: true }[];
   operations: Operation[];
   credentials: {
     id: string;

@@ -1042,6 +1042,11 @@ pub trait Gateway: Sync {
     fn callback_reply(&self) -> Option<&'static str> {
         None
     }
+    /// Whether the provision after 3D Secure needs the card again (PayFlex MPI `3d`): a host that
+    /// does not hold the card across the bank's redirect cannot complete such a payment.
+    fn card_again(&self, _model: Model) -> bool {
+        false
+    }
     /// The request for the installment options (and card facts) the provider offers for a BIN.
     fn installment_query(&self, _req: &InstallmentQuery) -> Result<HttpCall> {
         Err(Error::new(Code::GatewayUnsupportedOperation).at("operation").detail("installments"))

@@ -439,6 +439,11 @@ impl Gateway for PayFlex {
         &INFO
     }
 
+    /// The VPOS provision carries `Pan`, `Expiry` and `Cvv` again (see `callback.verify`'s `card`).
+    fn card_again(&self, model: Model) -> bool {
+        model == Model::ThreeD
+    }
+
     fn prepare(&self, req: &PaymentRequest) -> Result<Step> {
         let account = req.account;
         account.check_model(req.model)?;

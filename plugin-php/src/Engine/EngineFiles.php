@@ -31,15 +31,39 @@ final class EngineFiles {
 	public function module(): string {
 		$path     = $this->dir . '/' . self::MODULE;
 		$module   = is_file( $path ) ? file_get_contents( $path ) : false;
-		$recorded = is_file( $path . '.sha256' ) ? file_get_contents( $path . '.sha256' ) : false;
-		if ( false === $module || false === $recorded ) {
+		$expected = $this->recordedSha256();
+		if ( false === $module || null === $expected ) {
 			throw new EngineException( 'engine.unavailable', sprintf( 'The module or its recorded SHA-256 is missing in %s', $this->dir ) );
 		}
-		$expected = strtolower( (string) strtok( $recorded, " \t\r\n" ) );
 		if ( ! hash_equals( $expected, hash( 'sha256', $module ) ) ) {
 			throw new EngineException( 'engine.module_mismatch', sprintf( 'The module %s does not match its recorded SHA-256; reinstall the plugin', $path ) );
 		}
 		return $module;
+	}
+
+	/** The module's SHA-256 as recorded at build time (lower-case hex), or null when missing. */
+	public function recordedSha256(): ?string {
+		$path     = $this->dir . '/' . self::MODULE . '.sha256';
+		$recorded = is_file( $path ) ? file_get_contents( $path ) : false;
+		return false === $recorded ? null : strtolower( (string) strtok( $recorded, " \t\r\n" ) );
+	}
+
+	/**
+	 * For the status panel: the recorded SHA-256 and whether the module file matches it.
+	 *
+	 * @return array{recorded: ?string, matches: bool}
+	 */
+	public function moduleStatus(): array {
+		try {
+			$this->module();
+			$matches = true;
+		} catch ( EngineException $e ) {
+			$matches = false;
+		}
+		return array(
+			'recorded' => $this->recordedSha256(),
+			'matches'  => $matches,
+		);
 	}
 
 	/** Path of the runner library for this OS and CPU, or null when the plugin has none. */

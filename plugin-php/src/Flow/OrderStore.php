@@ -16,13 +16,19 @@ interface OrderStore {
 	public function findByToken( string $token ): ?string;
 
 	/**
+	 * The order one of whose attempts was sent to the bank under this order id, or null: for
+	 * server-to-server notifications, which name the bank order id and carry no token.
+	 */
+	public function findByBankOrderId( string $bankOrderId ): ?string;
+
+	/**
 	 * Every attempt at paying the order, oldest first.
 	 *
 	 * @return list<Attempt>
 	 */
 	public function attempts( string $orderId ): array;
 
-	/** Stores an attempt (replacing the one with the same token) and indexes its token. */
+	/** Stores an attempt (replacing the one with the same token) and indexes its token and bank order id. */
 	public function saveAttempt( string $orderId, Attempt $attempt ): void;
 
 	/**

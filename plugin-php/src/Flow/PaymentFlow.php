@@ -24,6 +24,13 @@ final class PaymentFlow {
 	private const HTTP_TIMEOUT = 30;
 	/** Most server-to-server steps one flow follows (POSNET needs two before its form). */
 	private const MAX_STEPS = 4;
+	/**
+	 * Where a server-to-server notification names the bank order id: PayTR's "Bildirim URL"
+	 * (`merchant_oid`), the one family whose result reaches the shop only that way.
+	 */
+	private const NOTIFICATION_ORDER_FIELD = 'merchant_oid';
+	/** Steps that continue in the shopper's browser (core/API.md "Steps"). */
+	private const BROWSER_STEPS = array( 'form', 'redirect', 'html' );
 
 	public function __construct(
 		private readonly Core $core,
@@ -86,9 +93,13 @@ final class PaymentFlow {
 	 *        `card` only for models where the card must pass through the server; otherwise `bin`
 	 *        (the first 6–8 digits, from the browser) for pricing and routing.
 	 * @param callable(string): string $returnUrl Builds the bank's return URL for an attempt token.
-	 * @return array{type: string, form?: array<string, mixed>, order_id: string}
-	 *         `form`: a form to post to the bank (`card_fields` names the fields the browser adds);
-	 *         `paid`: the order is paid (non-3D sale).
+	 * @return array{type: string, form?: array<string, mixed>, redirect?: array{url: string, embed: bool}, html?: string, order_id: string, status: string, attempt?: string}
+	 *         What the shopper's browser does next (core/API.md "Steps"): `form` — post (or, for
+	 *         `"method": "GET"`, open) the bank's form, adding the card where `card_fields` says;
+	 *         `redirect` — go to `url`, or with `embed` show it in an iframe on the shop's page;
+	 *         `html` — the bank's 3D page, to be served unchanged as the shopper's whole page;
+	 *         `paid` — the order is paid (non-3D sale). `attempt`: the attempt's token (the key
+	 *         of anything the adapter keeps for the shopper's browser).
 	 * @throws PaymentException with a shopper-facing reason.
 	 */
 	public function start( string $orderId, array $input, callable $returnUrl ): array {
@@ -117,7 +128,11 @@ final class PaymentFlow {
 		$option  = $this->option( $quote, $count );
 		$plan    = $quote['plan'] ?? array();
 		$account = $this->route( $plan, $count );
-		$total   = $base;
+		if ( true === ( $this->modelInfo( $account )['card_again'] ?? false ) ) {
+			// Its provision needs the card after the bank's return, which the shop never has then.
+			throw new PaymentException( 'config.card_again', "POS account '$account': this payment model needs the card again after 3D Secure" );
+		}
+		$total = $base;
 		if ( 'absorb' !== ( $plan['mode'] ?? 'absorb' ) && (int) $option['commission_minor'] > 0 ) {
 			$total = $this->orders->setCommission( $orderId, (string) $option['commission'], $option['labels'][ $lang ] ?? '' );
 		}
@@ -126,6 +141,8 @@ final class PaymentFlow {
 			$this->orders->setCommission( $orderId, null, '' );
 			throw new PaymentException( 'flow.total_mismatch', "order total $total differs from the quoted {$option['total']}" );
 		}
+		// Read again: the basket includes the commission fee line now.
+		$order = $this->order( $orderId );
 
 		$number  = count( $this->orders->attempts( $orderId ) ) + 1;
 		$attempt = new Attempt(
@@ -145,7 +162,7 @@ final class PaymentFlow {
 
 		$fields = $this->settings->accountFields( $account ) + array(
 			'model'    => $attempt->model,
-			'order'    => $this->bankOrder( $attempt ),
+			'order'    => $this->bankOrder( $attempt ) + ( array() === $order->lines ? array() : array( 'lines' => $order->lines ) ),
 			'urls'     => self::urls( $attempt ),
 			'customer' => $this->customer( $order ),
 			'lang'     => $lang,
@@ -179,27 +196,28 @@ final class PaymentFlow {
 			}
 			$step = $parsed['next'];
 		}
-		if ( 'form' !== $step['type'] ) {
-			throw new PaymentException( 'flow.unexpected_step', 'the bank flow did not reach its 3D form' );
+		if ( ! in_array( $step['type'], self::BROWSER_STEPS, true ) ) {
+			throw new PaymentException( 'flow.unexpected_step', 'the bank flow did not reach a page for the shopper' );
 		}
-		return array(
-			'type'     => 'form',
-			'form'     => $step['form'],
+		return $step + array(
 			'order_id' => $orderId,
 			'status'   => 'pending',
+			'attempt'  => $attempt->token,
 		);
 	}
 
 	/**
 	 * Handles the bank's return (3D callback) for an attempt token. Safe to call any number of
 	 * times, concurrently: only an authentic, matching callback for a not-yet-paid order changes
-	 * anything, and it does so once.
+	 * anything, and it does so once. A return without any bank message (PayTR sends the shopper
+	 * back empty-handed: its result comes as a notification) only says how the order stands.
 	 *
-	 * @param array<string, string> $post    The POST map with original keys, unslashed.
+	 * @param array<string, string> $post    The POST map (or a GET return's query) with original keys, unslashed.
 	 * @param string                $rawBody The raw urlencoded body when available (byte-exact).
-	 * @return array{status: string, order_id: ?string, reason: ?string}
-	 *         status: `paid`, `failed`, `pending` (the bank must be asked), `rejected` (not
-	 *         authentic: ignored), `unknown` (no such attempt), `busy` (locked: try again).
+	 * @return array{status: string, order_id: ?string, reason: ?string, reply?: ?string}
+	 *         status: `paid`, `failed`, `pending` (the bank must be asked, or its notification
+	 *         has not come yet), `rejected` (not authentic: ignored), `unknown` (no such attempt),
+	 *         `busy` (locked: try again). `reply`: what the provider must be answered, if anything.
 	 */
 	public function handleCallback( string $token, array $post, string $rawBody = '' ): array {
 		$orderId = preg_match( '/^[0-9a-f]{32}$/', $token ) ? $this->orders->findByToken( $token ) : null;
@@ -207,23 +225,48 @@ final class PaymentFlow {
 			$this->log( 'warning', 'Callback for an unknown attempt token.' );
 			return $this->answer( 'unknown', null );
 		}
+		return $this->receive( $orderId, static fn( Attempt $a ): bool => hash_equals( $a->token, $token ), $post, $rawBody, false );
+	}
+
+	/**
+	 * Handles a provider's server-to-server notification (PayTR's "Bildirim URL"): one address for
+	 * the whole shop with no token in it, so the attempt is found by the bank order id the
+	 * notification names. Then exactly as handleCallback(), except that only a verified signature
+	 * is accepted. Answer the provider with `reply` when it is set (also for duplicates), and with
+	 * a plain error otherwise, so that it resends only what failed here.
+	 *
+	 * @param array<string, string> $post The POST map with original keys, unslashed.
+	 * @return array{status: string, order_id: ?string, reason: ?string, reply?: ?string}
+	 */
+	public function handleNotification( array $post, string $rawBody = '' ): array {
+		$bankOrderId = (string) ( $post[ self::NOTIFICATION_ORDER_FIELD ] ?? '' );
+		$orderId     = preg_match( '/^[A-Za-z0-9_-]{1,64}$/', $bankOrderId ) ? $this->orders->findByBankOrderId( $bankOrderId ) : null;
+		if ( null === $orderId ) {
+			$this->log( 'warning', 'Notification for an unknown bank order id.' );
+			return $this->answer( 'unknown', null );
+		}
+		return $this->receive( $orderId, static fn( Attempt $a ): bool => $a->bankOrderId === $bankOrderId, $post, $rawBody, true );
+	}
+
+	/**
+	 * A bank message about one attempt of an order, under the order's lock: verified by the core,
+	 * then acted on once.
+	 *
+	 * @param callable(Attempt): bool $isAttempt  Picks the attempt the message is about.
+	 * @param bool                    $signedOnly Accept only a verified signature (never `not_signed`).
+	 */
+	private function receive( string $orderId, callable $isAttempt, array $post, string $rawBody, bool $signedOnly ): array {
 		return $this->locked(
 			$orderId,
-			function () use ( $orderId, $token, $post, $rawBody ): array {
+			function () use ( $orderId, $isAttempt, $post, $rawBody, $signedOnly ): array {
 				$order   = $this->order( $orderId );
-				$attempt = $this->attemptByToken( $orderId, $token );
+				$matches = array_values( array_filter( $this->orders->attempts( $orderId ), $isAttempt ) );
+				$attempt = $matches[0] ?? null;
 				if ( null === $attempt ) {
 					return $this->answer( 'rejected', $orderId, 'flow.unknown_attempt' );
 				}
-				// Each attempt is settled once: a replay or a concurrent duplicate changes nothing.
-				$settled = array(
-					Attempt::PAID         => 'paid',
-					Attempt::FAILED       => 'failed',
-					Attempt::VOIDED       => 'failed',
-					Attempt::NEEDS_STATUS => 'pending',
-				);
-				if ( isset( $settled[ $attempt->status ] ) ) {
-					return $this->answer( $order->paid ? 'paid' : $settled[ $attempt->status ], $orderId );
+				if ( array() === $post && '' === $rawBody && ! $signedOnly ) {
+					return $this->answer( $this->standing( $order, $attempt ), $orderId );
 				}
 				$fields = $this->settings->accountFields( $attempt->account ) + array(
 					'model'    => $attempt->model,
@@ -247,13 +290,26 @@ final class PaymentFlow {
 				}
 				$verdict = $this->core( 'callback.verify', $this->withEntropy( $fields ) );
 				$this->log( 'info', 'Callback verdict', array( 'order' => $orderId, 'signature' => $verdict['signature'], 'outcome' => $verdict['outcome'], 'reason' => $verdict['reason']['code'] ?? null ) );
-				if ( true !== $verdict['authentic'] && 'not_signed' !== $verdict['signature'] ) {
+				if ( true !== $verdict['authentic'] && ( $signedOnly || 'not_signed' !== $verdict['signature'] ) ) {
 					// Forged, altered or foreign: nothing is written.
 					return $this->answer( 'rejected', $orderId, (string) ( $verdict['reason']['code'] ?? 'callback.signature_mismatch' ) );
 				}
-				return $this->settle( $orderId, $attempt, $verdict );
+				$reply = isset( $verdict['reply'] ) ? (string) $verdict['reply'] : null;
+				if ( Attempt::PENDING !== $attempt->status ) {
+					// Each attempt is settled once: a replay or a concurrent duplicate changes nothing.
+					return $this->answer( $this->standing( $order, $attempt ), $orderId ) + array( 'reply' => $reply );
+				}
+				return $this->settle( $orderId, $attempt, $verdict ) + array( 'reply' => $reply );
 			}
 		);
+	}
+
+	/** How an order stands for the shopper after one of its attempts: `paid`, `failed` or `pending`. */
+	private function standing( Order $order, Attempt $attempt ): string {
+		if ( $order->paid ) {
+			return 'paid';
+		}
+		return in_array( $attempt->status, array( Attempt::FAILED, Attempt::VOIDED ), true ) ? 'failed' : 'pending';
 	}
 
 	/**
@@ -268,7 +324,7 @@ final class PaymentFlow {
 			function () use ( $orderId ): array {
 				$attempt = $this->attemptOf( $orderId );
 				try {
-					$parsed = $this->exchange( $orderId, $attempt, $this->request( $attempt, 'status' ) );
+					$parsed = $this->exchange( $orderId, $attempt, $this->request( $attempt, 'status', $this->order( $orderId ) ) );
 				} catch ( PaymentException $e ) {
 					$this->note( $orderId, 'Status query failed (' . $e->reason() . '); nothing changed.' );
 					return $this->answer( $this->order( $orderId )->paid ? 'paid' : 'pending', $orderId, $e->reason() );
@@ -305,7 +361,7 @@ final class PaymentFlow {
 				}
 				$sameDay = null !== $attempt->paidAt && substr( $attempt->paidAt, 0, 10 ) === $this->today();
 				if ( $full && $sameDay && $this->supports( $attempt->account, 'cancel' ) ) {
-					$parsed = $this->exchange( $orderId, $attempt, $this->request( $attempt, 'cancel' ) );
+					$parsed = $this->exchange( $orderId, $attempt, $this->request( $attempt, 'cancel', $this->order( $orderId ) ) );
 					if ( 'approved' === $parsed['outcome'] ) {
 						$this->orders->recordRefund( $orderId, $amount, $reason );
 						$this->note( $orderId, "Payment voided at the bank ($amount {$attempt->currency})." );
@@ -313,7 +369,7 @@ final class PaymentFlow {
 					}
 					// Some banks have already settled: fall back to a refund.
 				}
-				$parsed = $this->exchange( $orderId, $attempt, $this->request( $attempt, 'refund', $amount ) );
+				$parsed = $this->exchange( $orderId, $attempt, $this->request( $attempt, 'refund', $this->order( $orderId ), $amount ) );
 				if ( 'approved' !== $parsed['outcome'] ) {
 					$this->note( $orderId, "Refund of $amount {$attempt->currency} refused by the bank: " . $this->bankText( $parsed['bank'] ) );
 					throw new PaymentException( 'flow.refund_refused', 'the bank refused the refund', $this->bankText( $parsed['bank'] ) );
@@ -338,7 +394,7 @@ final class PaymentFlow {
 				if ( Attempt::PAID !== $attempt->status || 'preauth' !== $attempt->txType || $attempt->captured ) {
 					throw new PaymentException( 'flow.nothing_to_capture', "order $orderId has no open pre-authorisation" );
 				}
-				$parsed = $this->exchange( $orderId, $attempt, $this->request( $attempt, 'capture' ) );
+				$parsed = $this->exchange( $orderId, $attempt, $this->request( $attempt, 'capture', $this->order( $orderId ) ) );
 				if ( 'approved' !== $parsed['outcome'] ) {
 					$this->note( $orderId, 'Capture refused by the bank: ' . $this->bankText( $parsed['bank'] ) );
 					throw new PaymentException( 'flow.capture_refused', 'the bank refused the capture', $this->bankText( $parsed['bank'] ) );
@@ -372,7 +428,7 @@ final class PaymentFlow {
 		}
 		$attempt = new Attempt( '', 0, 'SANALPOSTEST' . $this->clock->now()->format( 'YmdHis' ), $account, $this->settings->model( $account ), '1.00', 'TRY', 1, 'sale' );
 		try {
-			$http = $this->request( $attempt, 'status' );
+			$http = $this->request( $attempt, 'status', null );
 		} catch ( PaymentException $e ) {
 			return array(
 				'ok'     => false,
@@ -446,7 +502,7 @@ final class PaymentFlow {
 				}
 				$step ??= array(
 					'type' => 'http',
-					'http' => $this->request( $attempt, 'status' ),
+					'http' => $this->request( $attempt, 'status', $this->order( $orderId ) ),
 				);
 				for ( $i = 0; $i < self::MAX_STEPS; $i++ ) {
 					$parsed = $this->exchangeCharge( $orderId, $attempt, $step['http'] );
@@ -523,7 +579,7 @@ final class PaymentFlow {
 		$voided              = false;
 		if ( $this->supports( $attempt->account, 'cancel' ) ) {
 			try {
-				$voided = 'approved' === $this->exchange( $orderId, $attempt, $this->request( $attempt, 'cancel' ) )['outcome'];
+				$voided = 'approved' === $this->exchange( $orderId, $attempt, $this->request( $attempt, 'cancel', $this->order( $orderId ) ) )['outcome'];
 			} catch ( PaymentException $e ) {
 				$voided = false;
 			}
@@ -594,22 +650,25 @@ final class PaymentFlow {
 		);
 	}
 
-	/** @return array<string, mixed> The `http` object of an `api.request`. */
-	private function request( Attempt $attempt, string $operation, ?string $amount = null ): array {
-		$order = $this->bankOrder( $attempt );
+	/**
+	 * @param ?Order $order The shop's order (its shopper, e.g. the IP address iyzico's refunds
+	 *                      carry), or null for the connection test's made-up order.
+	 * @return array<string, mixed> The `http` object of an `api.request`.
+	 */
+	private function request( Attempt $attempt, string $operation, ?Order $order, ?string $amount = null ): array {
+		$bankOrder = $this->bankOrder( $attempt );
 		if ( null !== $amount ) {
-			$order['amount'] = $amount;
+			$bankOrder['amount'] = $amount;
 		}
-		return $this->core(
-			'api.request',
-			$this->withEntropy(
-				$this->settings->accountFields( $attempt->account ) + array(
-					'operation'  => $operation,
-					'order'      => $order,
-					'references' => (object) $attempt->references,
-				)
-			)
-		)['http'];
+		$fields = $this->settings->accountFields( $attempt->account ) + array(
+			'operation'  => $operation,
+			'order'      => $bankOrder,
+			'references' => (object) $attempt->references,
+		);
+		if ( null !== $order ) {
+			$fields['customer'] = $this->customer( $order );
+		}
+		return $this->core( 'api.request', $this->withEntropy( $fields ) )['http'];
 	}
 
 	/** @return array{ok: string, fail: string} The bank's return URLs: the verdict tells success from failure. */
@@ -631,13 +690,13 @@ final class PaymentFlow {
 		);
 	}
 
-	/** @return array<string, string> */
+	/** @return array<string, string> The shopper as the core's `customer`. */
 	private function customer( Order $order ): array {
 		return array(
 			'ip'    => $order->customerIp,
 			'email' => $order->email,
 			'name'  => $order->name,
-		);
+		) + $order->buyer;
 	}
 
 	/**
@@ -781,15 +840,6 @@ final class PaymentFlow {
 			throw new PaymentException( 'flow.no_attempt', "order $orderId was never sent to a bank" );
 		}
 		return $last;
-	}
-
-	private function attemptByToken( string $orderId, string $token ): ?Attempt {
-		foreach ( $this->orders->attempts( $orderId ) as $attempt ) {
-			if ( hash_equals( $attempt->token, $token ) ) {
-				return $attempt;
-			}
-		}
-		return null;
 	}
 
 	/** @param callable(): array $work */

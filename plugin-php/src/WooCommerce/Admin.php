@@ -35,30 +35,57 @@ final class Admin {
 		}
 	}
 
-	/** The Status panel: engine in use and why, module hash, a timed sample call, versions. */
+	/**
+	 * The Status panel: every engine and whether it runs here, the engine in use and why, its
+	 * start-up time and a timed sample call, the module's SHA-256, versions, and the two
+	 * addresses a bank may ask for.
+	 */
 	public function statusHtml( string $title ): string {
-		$rows   = array();
+		$rows    = array();
+		$core    = null;
+		$problem = '';
+		try {
+			$core = $this->plugin->core();
+		} catch ( EngineException $e ) {
+			$problem = $e->getMessage();
+		}
 		$status = $this->plugin->engineStatus();
 		foreach ( $status['engines'] as $engine => $reason ) {
 			$rows[] = array( sprintf( /* translators: %s: engine id */ __( 'Engine "%s"', 'sanalpos-woocommerce' ), $engine ), null === $reason ? __( 'can run here', 'sanalpos-woocommerce' ) : $reason );
 		}
-		try {
-			$started  = microtime( true );
-			$version  = $this->plugin->core()->run( 'version' );
-			$elapsed  = ( microtime( true ) - $started ) * 1000;
-			$rows[]   = array( __( 'Engine in use', 'sanalpos-woocommerce' ), $this->plugin->core()->engine()->name() );
-			$rows[]   = array( __( 'Core version', 'sanalpos-woocommerce' ), $version['core'] . ' (API ' . $version['api'] . ')' );
+		if ( null === $core ) {
+			$rows[] = array( __( 'Engine in use', 'sanalpos-woocommerce' ), __( 'none', 'sanalpos-woocommerce' ) . ' — ' . $problem );
+		} else {
+			$started = microtime( true );
+			$version = $core->run( 'version' );
+			$elapsed = ( microtime( true ) - $started ) * 1000;
+			$inUse   = $core->engine()->name();
+			$rows[]  = array( __( 'Engine in use', 'sanalpos-woocommerce' ), $inUse . ' — ' . self::whyEngine( $inUse, $status['engines'] ) );
+			if ( null !== $status['start_ms'] ) {
+				/* translators: %s: milliseconds */
+				$rows[] = array( __( 'Engine start-up (this request)', 'sanalpos-woocommerce' ), sprintf( __( '%s ms', 'sanalpos-woocommerce' ), number_format_i18n( $status['start_ms'], 2 ) ) );
+			}
+			$rows[] = array( __( 'Core version', 'sanalpos-woocommerce' ), $version['core'] . ' (API ' . $version['api'] . ')' );
 			/* translators: %s: milliseconds */
-			$rows[]   = array( __( 'Sample call (version)', 'sanalpos-woocommerce' ), sprintf( __( '%s ms', 'sanalpos-woocommerce' ), number_format_i18n( $elapsed, 2 ) ) );
-			$rows[]   = array( __( 'Bank families', 'sanalpos-woocommerce' ), implode( ', ', $version['gateways'] ) );
-		} catch ( EngineException $e ) {
-			$rows[] = array( __( 'Engine in use', 'sanalpos-woocommerce' ), __( 'none', 'sanalpos-woocommerce' ) . ' — ' . $e->getMessage() );
+			$rows[] = array( __( 'Sample call (version)', 'sanalpos-woocommerce' ), sprintf( __( '%s ms', 'sanalpos-woocommerce' ), number_format_i18n( $elapsed, 2 ) ) );
+			$rows[] = array( __( 'Bank families', 'sanalpos-woocommerce' ), implode( ', ', $version['gateways'] ) );
 		}
-		$rows[]   = array( __( 'Module SHA-256 (recorded)', 'sanalpos-woocommerce' ), $status['module_sha256'] ?? __( 'missing', 'sanalpos-woocommerce' ) );
-		$rows[]   = array( __( 'PHP', 'sanalpos-woocommerce' ), PHP_VERSION . ' (' . PHP_SAPI . ')' );
-		$rows[]   = array( 'WooCommerce', defined( 'WC_VERSION' ) ? WC_VERSION : '?' );
-		$rows[]   = array( __( 'Environment', 'sanalpos-woocommerce' ), $this->plugin->settings()->environment() );
-		$rows[]   = array( __( 'Bank return address', 'sanalpos-woocommerce' ), WC()->api_request_url( 'sanalpos_return' ) );
+		$module = $status['module'];
+		if ( null === $module['recorded'] ) {
+			$hash = __( 'missing', 'sanalpos-woocommerce' );
+		} elseif ( $module['matches'] ) {
+			/* translators: %s: SHA-256 in hex */
+			$hash = sprintf( __( '%s (the shipped module matches it)', 'sanalpos-woocommerce' ), $module['recorded'] );
+		} else {
+			/* translators: %s: SHA-256 in hex */
+			$hash = sprintf( __( '%s (the shipped module does NOT match it: reinstall the plugin)', 'sanalpos-woocommerce' ), $module['recorded'] );
+		}
+		$rows[] = array( __( 'Module SHA-256 (recorded)', 'sanalpos-woocommerce' ), $hash );
+		$rows[] = array( __( 'PHP', 'sanalpos-woocommerce' ), PHP_VERSION . ' (' . PHP_SAPI . ')' );
+		$rows[] = array( 'WooCommerce', defined( 'WC_VERSION' ) ? WC_VERSION : '?' );
+		$rows[] = array( __( 'Environment', 'sanalpos-woocommerce' ), $this->plugin->settings()->environment() );
+		$rows[] = array( __( 'Bank return address', 'sanalpos-woocommerce' ), CallbackEndpoint::returnUrl() );
+		$rows[] = array( __( 'Notification URL (PayTR "Bildirim URL")', 'sanalpos-woocommerce' ), CallbackEndpoint::notificationUrl() );
 		$html     = '';
 		foreach ( $rows as [ $name, $value ] ) {
 			$html .= '<tr><th scope="row">' . esc_html( $name ) . '</th><td><code>' . esc_html( (string) $value ) . '</code></td></tr>';
@@ -77,6 +104,26 @@ final class Admin {
 		);
 		wp_enqueue_style( 'sanalpos-admin', $this->plugin->url( 'assets/css/admin.css' ), array(), SANALPOS_VERSION );
 		return '<tr valign="top"><th scope="row" class="titledesc">' . esc_html( $title ) . '</th><td class="forminp"><table class="widefat striped sanalpos-status"><tbody>' . $html . '</tbody></table></td></tr>';
+	}
+
+	/**
+	 * Why this engine runs: the first that can, or the reasons of the better ones that cannot.
+	 *
+	 * @param array<string, ?string> $engines Each engine (best first) and why it cannot run here.
+	 */
+	private static function whyEngine( string $inUse, array $engines ): string {
+		$better = array();
+		foreach ( $engines as $engine => $reason ) {
+			if ( $engine === $inUse ) {
+				break;
+			}
+			$better[] = $engine . ': ' . (string) $reason;
+		}
+		if ( array() === $better ) {
+			return __( 'the fastest engine that can run here', 'sanalpos-woocommerce' );
+		}
+		/* translators: %s: the better engines and why each cannot run */
+		return sprintf( __( 'the better engines cannot run here (%s)', 'sanalpos-woocommerce' ), implode( '; ', $better ) );
 	}
 
 	/** `wp_ajax_sanalpos_connection_test`: a signed status query for an order that does not exist. */

@@ -16,8 +16,18 @@ use Sanalpos\Engine\EngineException;
 use Sanalpos\Flow\PaymentException;
 
 final class Checkout {
-	/** Order meta: the last card-free bank form (bank-page models), for the receipt page fallback. */
-	public const FORM = '_sanalpos_form';
+	/**
+	 * Order meta: the card-free next step the order-pay page shows once (a bank-page model's form,
+	 * or a provider's page to embed: PayTR's iframe).
+	 */
+	public const NEXT = '_sanalpos_next';
+	/** `woocommerce_api_…` names: the order-pay form's target, and the bank page server. */
+	public const PAY_API  = 'sanalpos_pay';
+	public const PAGE_API = 'sanalpos_page';
+	/** Transient prefix of a bank's 3D page waiting to be served, by attempt token. */
+	private const PAGE_TRANSIENT = 'sanalpos_page_';
+	/** Seconds a bank's 3D page waits for the shopper's browser. */
+	private const PAGE_LIFETIME = 900;
 
 	/** Posted field names (classic POST and Blocks payment data alike). */
 	public const NUMBER       = 'sanalpos_card_number';
@@ -68,7 +78,7 @@ final class Checkout {
 			$entries[ (string) $account['id'] ] = $this->plugin->flow()->cardEntry( (string) $account['id'] );
 		}
 		return array(
-			'core'           => $this->plugin->url( 'assets/sanalpos/browser.mjs' ) . '?ver=' . SANALPOS_VERSION,
+			'core'           => $this->plugin->url( 'assets/sanalpos/browser.js' ) . '?ver=' . SANALPOS_VERSION,
 			'lang'           => $this->plugin->lang(),
 			'today'          => $this->plugin->today(),
 			'amount'         => $amount,
@@ -172,7 +182,11 @@ final class Checkout {
 	}
 
 	/**
-	 * Starts the payment of an order and says where the shopper goes next.
+	 * Starts the payment of an order and says where the shopper goes next: `form` is the bank's
+	 * form for the page's script to submit (card fields added in the browser where the bank
+	 * allows it); otherwise the browser just follows `redirect` — the thank-you page (paid), the
+	 * order-pay page (which embeds the provider's page, or posts a bank-page form without
+	 * JavaScript), the provider's own address, or the shop's address serving the bank's 3D page.
 	 *
 	 * @return array{redirect: string, form: ?array<string, mixed>}
 	 * @throws PaymentException with the shopper's reason.
@@ -182,29 +196,73 @@ final class Checkout {
 			$next = $this->plugin->flow()->start(
 				(string) $order->get_id(),
 				$input,
-				static fn( string $token ): string => add_query_arg( 't', $token, WC()->api_request_url( 'sanalpos_return' ) )
+				static fn( string $token ): string => add_query_arg( 't', $token, CallbackEndpoint::returnUrl() )
 			);
 		} catch ( EngineException $e ) {
 			throw new PaymentException( 'sanalpos.unavailable', $e->getMessage() );
 		}
 		$order = wc_get_order( $order->get_id() );
-		if ( 'paid' === $next['type'] ) {
-			return array(
-				'redirect' => $order->get_checkout_order_received_url(),
-				'form'     => null,
-			);
-		}
-		if ( 'bank_page' === ( $next['form']['card_entry'] ?? '' ) ) {
-			// Card-free: kept so that the receipt page can send the shopper on without JavaScript.
-			$order->update_meta_data( self::FORM, wp_json_encode( $next['form'] ) );
-		} else {
-			$order->delete_meta_data( self::FORM );
+		$order->delete_meta_data( self::NEXT );
+		$form     = null;
+		$redirect = $order->get_checkout_payment_url( true );
+		switch ( $next['type'] ) {
+			case 'paid':
+				$redirect = $order->get_checkout_order_received_url();
+				break;
+			case 'form':
+				$form = $next['form'];
+				if ( 'bank_page' === $form['card_entry'] ) {
+					// Card-free: kept so that the receipt page can send the shopper on without JavaScript.
+					$order->update_meta_data( self::NEXT, wp_json_encode( $next ) );
+				}
+				break;
+			case 'redirect':
+				if ( true === $next['redirect']['embed'] ) {
+					$order->update_meta_data( self::NEXT, wp_json_encode( $next ) );
+				} else {
+					$redirect = (string) $next['redirect']['url'];
+				}
+				break;
+			default:
+				// `html`: the bank's page is a document of its own, never part of the shop's page.
+				set_transient(
+					self::PAGE_TRANSIENT . $next['attempt'],
+					array(
+						'order' => $order->get_id(),
+						'html'  => (string) $next['html'],
+					),
+					self::PAGE_LIFETIME
+				);
+				$redirect = add_query_arg( 't', $next['attempt'], WC()->api_request_url( self::PAGE_API ) );
 		}
 		$order->save();
 		return array(
-			'redirect' => $order->get_checkout_payment_url( true ),
-			'form'     => $next['form'],
+			'redirect' => $redirect,
+			'form'     => $form,
 		);
+	}
+
+	/**
+	 * `?wc-api=sanalpos_page&t=<attempt token>`: the bank's 3D page of an attempt, served once
+	 * and unchanged as a document of its own (its scripts run the bank's 3D Secure steps).
+	 */
+	public function serveBankPage(): void {
+		$token = (string) ( $_GET['t'] ?? '' ); // phpcs:ignore WordPress.Security.NonceVerification -- the attempt token is the credential.
+		$key   = self::PAGE_TRANSIENT . ( preg_match( '/^[0-9a-f]{32}$/', $token ) ? $token : 'none' );
+		$page  = get_transient( $key );
+		delete_transient( $key );
+		$order = is_array( $page ) ? wc_get_order( (int) $page['order'] ) : null;
+		if ( ! $order instanceof \WC_Order ) {
+			self::respond( false, 404, esc_html__( 'This payment page has expired. Please go back to the shop and try again.', 'sanalpos-woocommerce' ) );
+			return;
+		}
+		if ( ! $order->needs_payment() ) {
+			self::redirect( $order->get_checkout_order_received_url() );
+			return;
+		}
+		self::header( 'Cache-Control: no-store, private' );
+		self::header( 'X-Robots-Tag: noindex' );
+		self::respond( false, 200, (string) $page['html'] );
 	}
 
 	/** `process_payment()` of the classic checkout (and of the Blocks checkout's legacy path). */
@@ -266,18 +324,19 @@ final class Checkout {
 			return;
 		}
 		$error = sanitize_key( wp_unslash( (string) ( $_GET['sanalpos_error'] ?? '' ) ) ); // phpcs:ignore WordPress.Security.NonceVerification -- only picks a fixed message.
-		$form  = json_decode( (string) $order->get_meta( self::FORM ), true );
-		if ( '' === $error && is_array( $form ) ) {
-			$order->delete_meta_data( self::FORM );
+		$next  = json_decode( (string) $order->get_meta( self::NEXT ), true );
+		if ( '' === $error && is_array( $next ) ) {
+			// Shown once: a reload starts a new attempt from the card form.
+			$order->delete_meta_data( self::NEXT );
 			$order->save();
-			echo self::bankFormHtml( $form ); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped while built.
+			echo 'form' === $next['type'] ? self::bankFormHtml( $next['form'] ) : self::embedHtml( (string) $next['redirect']['url'] ); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped while built.
 			return;
 		}
 		if ( '' !== $error ) {
 			echo '<ul class="woocommerce-error" role="alert"><li>' . esc_html( Messages::forReason( str_replace( '-', '.', $error ) ) ) . '</li></ul>';
 		}
 		$this->enqueueFor( WcOrderStore::decimal( $order->get_total() ), (string) $order->get_currency(), $this->plugin->orderCart( $order ), 'receipt' );
-		echo '<form method="post" class="sanalpos-pay" data-sanalpos-pay action="' . esc_url( WC()->api_request_url( 'sanalpos_pay' ) ) . '">'
+		echo '<form method="post" class="sanalpos-pay" data-sanalpos-pay action="' . esc_url( WC()->api_request_url( self::PAY_API ) ) . '">'
 			. $this->cardFormHtml( true ) // phpcs:ignore WordPress.Security.EscapeOutput -- escaped while built.
 			. '<input type="hidden" name="order_id" value="' . esc_attr( (string) $order->get_id() ) . '" />'
 			. '<input type="hidden" name="key" value="' . esc_attr( $order->get_order_key() ) . '" />'
@@ -319,20 +378,31 @@ final class Checkout {
 		if ( $json ) {
 			self::respond( true, 200, array( 'result' => 'success', 'redirect' => $next['redirect'], 'sanalpos' => null === $next['form'] ? '' : (string) wp_json_encode( $next['form'] ) ) );
 		} elseif ( null === $next['form'] ) {
-			self::redirect( $next['redirect'] );
+			// Where the flow sends the shopper: the shop's own pages, or the bank's page by address.
+			wp_redirect( $next['redirect'], 303 ); // phpcs:ignore WordPress.Security.SafeRedirect -- the address comes from the payment flow, not from the request.
+			Http::finish();
 		} else {
 			self::respond( false, 200, '<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>' . esc_html__( 'Redirecting to your bank…', 'sanalpos-woocommerce' ) . '</title></head><body>' . self::bankFormHtml( $next['form'] ) . '</body></html>' );
 		}
 	}
 
-	/** The bank's form as hidden inputs, posted at once (a button for browsers without JavaScript). */
+	/**
+	 * The bank's form as hidden inputs, submitted at once (a button for browsers without
+	 * JavaScript); a GET form opens the bank's page by address.
+	 */
 	public static function bankFormHtml( array $form ): string {
-		$html = '<form method="post" id="sanalpos-bank-form" action="' . esc_url( (string) $form['action'] ) . '">';
+		$method = 'GET' === strtoupper( (string) ( $form['method'] ?? 'POST' ) ) ? 'get' : 'post';
+		$html   = '<form method="' . $method . '" id="sanalpos-bank-form" action="' . esc_url( (string) $form['action'] ) . '">';
 		foreach ( $form['fields'] as $field ) {
 			$html .= '<input type="hidden" name="' . esc_attr( (string) $field['name'] ) . '" value="' . esc_attr( (string) $field['value'] ) . '" />';
 		}
 		return $html . '<p>' . esc_html__( 'Redirecting to your bank for 3D Secure…', 'sanalpos-woocommerce' ) . '</p><noscript><button type="submit">' . esc_html__( 'Continue to your bank', 'sanalpos-woocommerce' ) . '</button></noscript></form>'
 			. '<script>document.getElementById("sanalpos-bank-form").submit();</script>';
+	}
+
+	/** A provider's payment page embedded in the order-pay page (PayTR's iFrame API): the shopper stays on the shop. */
+	public static function embedHtml( string $url ): string {
+		return '<div class="sanalpos-embed"><iframe src="' . esc_url( $url ) . '" title="' . esc_attr__( 'Secure payment page', 'sanalpos-woocommerce' ) . '" allow="payment" style="width:100%;min-height:640px;border:0"></iframe></div>';
 	}
 
 	/** `before_woocommerce_pay`: the reason a payment just failed, by its code (never echoed). */

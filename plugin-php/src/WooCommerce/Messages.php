@@ -14,7 +14,9 @@ use Sanalpos\Flow\PaymentException;
 final class Messages {
 	public static function forException( PaymentException $e ): string {
 		$text = $e->shopperText();
-		if ( null !== $text && '' !== $text && ! str_starts_with( $e->reason(), 'flow.' ) && ! str_starts_with( $e->reason(), 'engine.' ) ) {
+		// The core's text speaks to the shopper about the card or the bank; about the request or the
+		// shop's setup it speaks to developers.
+		if ( null !== $text && '' !== $text && ! preg_match( '/^(flow|engine|request|config)\./', $e->reason() ) ) {
 			return $text;
 		}
 		return self::forReason( $e->reason() );
@@ -42,8 +44,12 @@ final class Messages {
 				return __( 'The order total changed while paying. Please review your order and try again.', 'sanalpos-woocommerce' );
 			case 'sanalpos.card_missing':
 				return __( 'Please enter your card number.', 'sanalpos-woocommerce' );
+			case 'request.missing_field':
+				// A provider that screens the buyer (PayTR, iyzico) requires the billing details.
+				return __( 'Please complete your billing details (address, city and phone number): the payment provider requires them.', 'sanalpos-woocommerce' );
 			case 'sanalpos.unavailable':
 			case 'config.account_missing':
+			case 'config.card_again':
 				return __( 'Card payments are not available at the moment. Please choose another payment method.', 'sanalpos-woocommerce' );
 			default:
 				if ( str_starts_with( $reason, 'callback.' ) ) {

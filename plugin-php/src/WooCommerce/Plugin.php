@@ -27,21 +27,23 @@ final class Plugin {
 	private ?ShopSettings $settings = null;
 	/** @var array<string, mixed>|null */
 	private ?array $gateways = null;
+	private ?Core $core = null;
+	/** Milliseconds the engine took to start (load and check the module), for the status panel. */
+	private ?float $engineStartMs = null;
+	private readonly EngineFactory $engines;
 
 	/**
-	 * @param (\Closure(): Core)|null $engine Builds the core; by default from the bundled engines.
-	 * @param (\Closure(): array{engines: array<string, ?string>, module_sha256: ?string})|null $engineStatus
-	 *        For the status panel: each bundled engine and why it cannot run, and the module's
-	 *        recorded SHA-256; by default from the bundled engine files.
+	 * @param EngineFactory|null $engines The engines to pick from, best first; by default the
+	 *                                    bundled ones (FFI, then PHP).
 	 */
 	public function __construct(
 		private readonly string $file,
-		private ?\Closure $engine = null,
+		?EngineFactory $engines = null,
 		private readonly HttpClient $http = new WpHttpClient(),
 		private readonly Clock $clock = new SystemClock(),
-		private ?\Closure $engineStatus = null,
-		private ?Core $core = null,
-	) {}
+	) {
+		$this->engines = $engines ?? EngineFactory::bundled();
+	}
 
 	public static function instance(): self {
 		return self::$instance ??= new self( SANALPOS_FILE );
@@ -99,8 +101,11 @@ final class Plugin {
 				return $gateways;
 			}
 		);
-		add_action( 'woocommerce_api_sanalpos_return', array( new CallbackEndpoint( $this ), 'serve' ) );
-		add_action( 'woocommerce_api_sanalpos_pay', array( $checkout, 'servePayEndpoint' ) );
+		$callbacks = new CallbackEndpoint( $this );
+		add_action( 'woocommerce_api_' . CallbackEndpoint::RETURN_API, array( $callbacks, 'serve' ) );
+		add_action( 'woocommerce_api_' . CallbackEndpoint::NOTIFY_API, array( $callbacks, 'serveNotification' ) );
+		add_action( 'woocommerce_api_' . Checkout::PAY_API, array( $checkout, 'servePayEndpoint' ) );
+		add_action( 'woocommerce_api_' . Checkout::PAGE_API, array( $checkout, 'serveBankPage' ) );
 		add_action( 'woocommerce_rest_checkout_process_payment_with_context', array( $checkout, 'processWithContext' ), 10, 2 );
 		add_action( 'wp_enqueue_scripts', array( $checkout, 'enqueue' ) );
 		add_action( 'before_woocommerce_pay', array( $checkout, 'showReturnError' ) );
@@ -137,26 +142,31 @@ final class Plugin {
 	}
 
 	/**
-	 * The core on the best engine this host runs.
+	 * The core on the best engine this host runs (one per request).
 	 *
 	 * @throws EngineException `engine.unavailable` with every engine's reason.
 	 */
 	public function core(): Core {
 		if ( null === $this->core ) {
-			$this->core = null === $this->engine ? new Core( EngineFactory::shared() ) : ( $this->engine )();
+			$started             = microtime( true );
+			$this->core          = new Core( $this->engines->create() );
+			$this->engineStartMs = ( microtime( true ) - $started ) * 1000;
 		}
 		return $this->core;
 	}
 
-	/** @return array{engines: array<string, ?string>, module_sha256: ?string} */
+	/**
+	 * For the status panel: each engine and why it cannot run here (null when it can), how long
+	 * the engine in use took to start, and the bundled module's SHA-256 (recorded, and whether
+	 * the file matches it).
+	 *
+	 * @return array{engines: array<string, ?string>, start_ms: ?float, module: array{recorded: ?string, matches: bool}}
+	 */
 	public function engineStatus(): array {
-		if ( null !== $this->engineStatus ) {
-			return ( $this->engineStatus )();
-		}
-		$recorded = EngineFiles::bundled()->dir() . '/' . EngineFiles::MODULE . '.sha256';
 		return array(
-			'engines'       => EngineFactory::bundled()->report(),
-			'module_sha256' => is_readable( $recorded ) ? (string) strtok( (string) file_get_contents( $recorded ), " \t\n" ) : null,
+			'engines'  => $this->engines->report(),
+			'start_ms' => $this->engineStartMs,
+			'module'   => EngineFiles::bundled()->moduleStatus(),
 		);
 	}
 

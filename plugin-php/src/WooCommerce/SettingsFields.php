@@ -104,7 +104,7 @@ final class SettingsFields {
 				$options .= '<option value="' . esc_attr( $p['id'] ) . '" data-family="' . esc_attr( $gateway['id'] ) . '"' . selected( $preset, $p['id'], false ) . '>' . esc_html( $p['name'] ) . '</option>';
 			}
 			$options .= '</optgroup>';
-			foreach ( $gateway['models'] as $m ) {
+			foreach ( self::offeredModels( $gateway ) as $m ) {
 				$selected = $family === $gateway['id'] && ( $account['model'] ?? '' ) === $m['id'];
 				$models  .= '<option value="' . esc_attr( $gateway['id'] . ':' . $m['id'] ) . '" data-family="' . esc_attr( $gateway['id'] ) . '"' . selected( $selected, true, false ) . '>' . esc_html( $gateway['name'] . ' — ' . self::modelLabel( $m['id'], $m['card_entry'] ) ) . '</option>';
 			}
@@ -182,8 +182,14 @@ final class SettingsFields {
 				continue;
 			}
 			[ $modelFamily, $model ] = array_pad( explode( ':', (string) ( $row['model'] ?? '' ), 2 ), 2, '' );
-			if ( $modelFamily !== $gateway['id'] || ! in_array( $model, array_column( $gateway['models'], 'id' ), true ) ) {
-				$model = (string) $gateway['models'][0]['id'];
+			$offered                 = self::offeredModels( $gateway );
+			if ( $modelFamily === $gateway['id'] && in_array( $model, array_diff( array_column( $gateway['models'], 'id' ), array_column( $offered, 'id' ) ), true ) ) {
+				/* translators: 1: account id, 2: bank name */
+				$this->form->add_error( sprintf( __( 'POS account "%1$s": this payment model of %2$s needs the card again after the bank\'s 3D Secure page, and the shop never keeps card data, so it cannot be offered. For VakıfBank, use the Common Payment preset (vakifbank_cp): the card is typed at the bank. The account was not saved.', 'sanalpos-woocommerce' ), $id, $gateway['name'] ) );
+				continue;
+			}
+			if ( $modelFamily !== $gateway['id'] || ! in_array( $model, array_column( $offered, 'id' ), true ) ) {
+				$model = (string) ( $offered[0]['id'] ?? '' );
 			}
 			$account = array(
 				'id'      => $id,
@@ -243,6 +249,16 @@ final class SettingsFields {
 			'urls'        => array(
 				'ok'   => 'https://example.com/ok',
 				'fail' => 'https://example.com/fail',
+			),
+			// A made-up shopper with every field a provider may require (PayTR, iyzico, ParamPos).
+			'customer'    => array(
+				'ip'      => '127.0.0.1',
+				'email'   => 'settings-check@example.com',
+				'name'    => 'Settings Check',
+				'phone'   => '05000000000',
+				'address' => 'Settings check',
+				'city'    => 'Istanbul',
+				'country' => 'Turkey',
 			),
 			'nonce'       => str_repeat( '0', 128 ),
 			'now'         => $this->plugin->clock()->now()->format( \DateTimeInterface::ATOM ),
@@ -529,6 +545,16 @@ final class SettingsFields {
 			$this->form->add_error( sprintf( __( '%1$s: %2$s (%3$s)', 'sanalpos-woocommerce' ), $what, $e->getMessage(), (string) $e->field() ) );
 			return false;
 		}
+	}
+
+	/**
+	 * The models the plugin can offer: not those whose provision needs the card again after 3D
+	 * Secure (`card_again`), since the shop never holds the card across the bank's redirect.
+	 *
+	 * @return list<array<string, mixed>>
+	 */
+	private static function offeredModels( array $gateway ): array {
+		return array_values( array_filter( $gateway['models'], static fn( array $m ): bool => true !== ( $m['card_again'] ?? false ) ) );
 	}
 
 	/** The family id of a bank preset, or '' when unknown. */

@@ -19,6 +19,8 @@ final class WcOrderStore implements OrderStore {
 	public const ATTEMPTS = '_sanalpos_attempts';
 	/** Order meta, one row per attempt: its token, for the session-less callback lookup. */
 	public const TOKEN = '_sanalpos_token';
+	/** Order meta, one row per attempt: the order id the bank knows it by, for notifications. */
+	public const BANK_ORDER_ID = '_sanalpos_bank_order_id';
 	/** Order meta: bank references of the payment. */
 	public const REFERENCES = '_sanalpos_references';
 	/** Fee line meta marking the installment commission. */
@@ -28,6 +30,8 @@ final class WcOrderStore implements OrderStore {
 
 	/** Order statuses a bank approval may pay (WooCommerce itself would also revive a cancelled order). */
 	private const PAYABLE = array( 'pending', 'failed', 'on-hold', 'checkout-draft' );
+	/** The most basket lines the core takes (core/API.md, `order.lines`). */
+	private const MAX_LINES = 100;
 
 	/** @param \Closure(\WC_Order): list<array{category: string, price: string}> $cart The order's lines as installment categories. */
 	public function __construct( private readonly \Closure $cart ) {}
@@ -47,10 +51,21 @@ final class WcOrderStore implements OrderStore {
 			(string) $order->get_customer_ip_address(),
 			(string) $order->get_billing_email(),
 			trim( $order->get_billing_first_name() . ' ' . $order->get_billing_last_name() ),
+			self::lines( $order ),
+			self::buyer( $order ),
 		);
 	}
 
 	public function findByToken( string $token ): ?string {
+		return self::findByMeta( self::TOKEN, $token );
+	}
+
+	public function findByBankOrderId( string $bankOrderId ): ?string {
+		return self::findByMeta( self::BANK_ORDER_ID, $bankOrderId );
+	}
+
+	/** The order with a meta row `$key` = `$value`, through WooCommerce's order query (HPOS or posts). */
+	private static function findByMeta( string $key, string $value ): ?string {
 		// `meta_query` for HPOS, `meta_key`/`meta_value` for the posts store (older WooCommerce
 		// versions ignore `meta_query` there); both name the same condition.
 		$ids = wc_get_orders(
@@ -58,12 +73,12 @@ final class WcOrderStore implements OrderStore {
 				'limit'      => 1,
 				'return'     => 'ids',
 				'type'       => 'shop_order',
-				'meta_key'   => self::TOKEN, // phpcs:ignore WordPress.DB.SlowDBQuery
-				'meta_value' => $token, // phpcs:ignore WordPress.DB.SlowDBQuery
+				'meta_key'   => $key, // phpcs:ignore WordPress.DB.SlowDBQuery
+				'meta_value' => $value, // phpcs:ignore WordPress.DB.SlowDBQuery
 				'meta_query' => array( // phpcs:ignore WordPress.DB.SlowDBQuery
 					array(
-						'key'   => self::TOKEN,
-						'value' => $token,
+						'key'   => $key,
+						'value' => $value,
 					),
 				),
 			)
@@ -84,6 +99,7 @@ final class WcOrderStore implements OrderStore {
 		$attempts = is_array( $attempts ) ? $attempts : array();
 		if ( ! isset( $attempts[ $attempt->token ] ) ) {
 			$order->add_meta_data( self::TOKEN, $attempt->token, false );
+			$order->add_meta_data( self::BANK_ORDER_ID, $attempt->bankOrderId, false );
 		}
 		$attempts[ $attempt->token ] = $attempt->toArray();
 		$order->update_meta_data( self::ATTEMPTS, wp_json_encode( $attempts ) );
@@ -150,6 +166,81 @@ final class WcOrderStore implements OrderStore {
 
 	public function addNote( string $orderId, string $note ): void {
 		$this->must( $orderId )->add_order_note( $note );
+	}
+
+	/**
+	 * The basket as the core's `order.lines`: every product, shipping and fee line (the
+	 * installment commission too) at its total with tax, as WooCommerce computed it, so that it
+	 * adds up to what the bank charges. A line's quantity is kept only when WooCommerce's unit
+	 * price is exact (3 × 33.33 would lose a kuruş of 100.00): otherwise the line is one unit at
+	 * its total. Free lines are left out (providers refuse zero prices). Empty when the lines
+	 * cannot add up to the order total (a negative fee such as a discount) or are too many.
+	 *
+	 * @return list<array<string, mixed>>
+	 */
+	private static function lines( \WC_Order $order ): array {
+		$lines = array();
+		foreach ( $order->get_items( array( 'line_item', 'shipping', 'fee' ) ) as $id => $item ) {
+			$total = self::decimal( $order->get_line_total( $item, true, true ) );
+			if ( str_starts_with( $total, '-' ) ) {
+				return array();
+			}
+			if ( self::decimal( 0 ) === $total ) {
+				continue;
+			}
+			$line = array(
+				'id'         => $item->get_type() . '-' . $id,
+				'name'       => (string) $item->get_name(),
+				'unit_price' => $total,
+				// Shipping and fees are services.
+				'virtual'    => true,
+			);
+			if ( $item instanceof \WC_Order_Item_Product ) {
+				$quantity = max( 1, (int) $item->get_quantity() );
+				$unit     = $order->get_item_total( $item, true, true );
+				if ( $quantity > 1 && wc_format_decimal( $unit, wc_get_rounding_precision() ) === wc_format_decimal( $order->get_item_total( $item, true, false ), wc_get_rounding_precision() ) ) {
+					$line['unit_price'] = self::decimal( $unit );
+					$line['quantity']   = $quantity;
+				} elseif ( $quantity > 1 ) {
+					/* translators: 1: product name, 2: quantity */
+					$line['name'] = sprintf( __( '%1$s × %2$d', 'sanalpos-woocommerce' ), $line['name'], $quantity );
+				}
+				$line['id'] = (string) $item->get_product_id();
+				$product    = $item->get_product();
+				$line['virtual'] = $product instanceof \WC_Product && ( $product->is_virtual() || $product->is_downloadable() );
+				$terms = get_the_terms( (int) $item->get_product_id(), 'product_cat' );
+				if ( is_array( $terms ) && array() !== $terms ) {
+					$line['category'] = (string) reset( $terms )->name;
+				}
+			}
+			$lines[] = $line;
+		}
+		return count( $lines ) > self::MAX_LINES ? array() : $lines;
+	}
+
+	/**
+	 * What providers that screen the buyer (PayTR, iyzico) want beyond name, email and IP: the
+	 * billing address (the shipping one when the checkout asked for no billing address). The
+	 * national id is no WooCommerce field: a shop that collects it adds `identity_number` through
+	 * the `sanalpos_buyer` filter.
+	 *
+	 * @return array<string, string>
+	 */
+	private static function buyer( \WC_Order $order ): array {
+		$billing = (array) $order->get_address( 'billing' );
+		$address = '' === trim( (string) ( $billing['address_1'] ?? '' ) ) ? (array) $order->get_address( 'shipping' ) : $billing;
+		$country = (string) ( $address['country'] ?? '' );
+		$names   = WC()->countries instanceof \WC_Countries ? WC()->countries->get_countries() : array();
+		$buyer   = array(
+			'id'          => $order->get_customer_id() > 0 ? (string) $order->get_customer_id() : '',
+			'phone'       => (string) ( $billing['phone'] ?? '' ) ?: (string) ( $address['phone'] ?? '' ),
+			'address'     => trim( ( $address['address_1'] ?? '' ) . ' ' . ( $address['address_2'] ?? '' ) ),
+			'city'        => (string) ( $address['city'] ?? '' ),
+			'country'     => html_entity_decode( (string) ( $names[ $country ] ?? $country ), ENT_QUOTES, 'UTF-8' ),
+			'postal_code' => (string) ( $address['postcode'] ?? '' ),
+		);
+		$buyer = (array) apply_filters( 'sanalpos_buyer', $buyer, $order );
+		return array_filter( array_map( 'strval', $buyer ), static fn( string $v ): bool => '' !== trim( $v ) );
 	}
 
 	/** The bank references stored with a paid order. */

@@ -1,7 +1,8 @@
 <?php
 /**
  * Test double of the HttpClient port: records every request and answers with whatever the
- * test queued (a status and body, or a transport failure).
+ * test queued (a status and body, a transport failure, or a function of the request for answers
+ * that must echo it, such as the bank order id).
  */
 
 declare(strict_types=1);
@@ -14,7 +15,7 @@ use Sanalpos\Flow\HttpFailure;
 final class FakeBank implements HttpClient {
 	/** @var list<array{method: string, url: string, body: string}> */
 	public array $requests = array();
-	/** @var list<array{status: int, body: string}|\Throwable> */
+	/** @var list<array{status: int, body: string}|\Throwable|\Closure(array{method: string, url: string, body: string}): array{status: int, body: string}> */
 	public array $answers = array();
 
 	public function send( string $method, string $url, array $headers, string $body, int $timeoutSeconds ): array {
@@ -24,6 +25,9 @@ final class FakeBank implements HttpClient {
 			'body'   => $body,
 		);
 		$answer = array_shift( $this->answers ) ?? new HttpFailure( 'no answer queued' );
+		if ( $answer instanceof \Closure ) {
+			$answer = $answer( end( $this->requests ) );
+		}
 		if ( $answer instanceof \Throwable ) {
 			throw $answer;
 		}

@@ -20,10 +20,16 @@ final class MemoryOrderStore implements OrderStore {
 	/** @var array<string, int> */
 	public array $paidCalls = array();
 
-	/** @param list<array{category: string, price: string}> $cart */
-	public function add( string $id, string $base, array $cart = array(), string $currency = 'TRY' ): void {
+	/**
+	 * @param list<array{category: string, price: string}> $cart
+	 * @param list<array<string, mixed>>                   $lines The basket (the commission line is added as in WcOrderStore).
+	 * @param array<string, string>                        $buyer
+	 */
+	public function add( string $id, string $base, array $cart = array(), string $currency = 'TRY', array $lines = array(), array $buyer = array() ): void {
 		$this->orders[ $id ] = array(
 			'base'       => $base,
+			'lines'      => $lines,
+			'buyer'      => $buyer,
 			'commission' => null,
 			'currency'   => $currency,
 			'status'     => 'pending',
@@ -41,7 +47,15 @@ final class MemoryOrderStore implements OrderStore {
 			return null;
 		}
 		$total = null === $o['commission'] ? $o['base'] : self::sum( $o['base'], $o['commission'] );
-		return new Order( $orderId, $total, $o['currency'], 'paid' === $o['status'], 'cancelled' === $o['status'], $o['cart'], '10.0.0.5', 'shopper@example.com', 'Ayşe Yılmaz' );
+		$lines = $o['lines'];
+		if ( array() !== $lines && null !== $o['commission'] ) {
+			$lines[] = array(
+				'name'       => 'Installment commission',
+				'unit_price' => $o['commission'],
+				'virtual'    => true,
+			);
+		}
+		return new Order( $orderId, $total, $o['currency'], 'paid' === $o['status'], 'cancelled' === $o['status'], $o['cart'], '10.0.0.5', 'shopper@example.com', 'Ayşe Yılmaz', $lines, $o['buyer'] );
 	}
 
 	/** Adds two 2-decimal amounts in kuruş (what WooCommerce's totals do for the real store). */
@@ -54,6 +68,17 @@ final class MemoryOrderStore implements OrderStore {
 		foreach ( $this->orders as $id => $o ) {
 			foreach ( $o['attempts'] as $a ) {
 				if ( $a['token'] === $token ) {
+					return (string) $id;
+				}
+			}
+		}
+		return null;
+	}
+
+	public function findByBankOrderId( string $bankOrderId ): ?string {
+		foreach ( $this->orders as $id => $o ) {
+			foreach ( $o['attempts'] as $a ) {
+				if ( $a['bankOrderId'] === $bankOrderId ) {
 					return (string) $id;
 				}
 			}

@@ -328,7 +328,7 @@ final class PaymentTest extends WcTestCase {
 		( new Gateway() )->receipt_page( 1001 );
 		$page = (string) ob_get_clean();
 		$this->assertStringContainsString( 'id="sanalpos-bank-form"', $page );
-		$this->assertSame( '', wc_get_order( 1001 )->get_meta( Checkout::FORM ), 'used once' );
+		$this->assertSame( '', wc_get_order( 1001 )->get_meta( Checkout::NEXT ), 'used once' );
 	}
 
 	public function test_no_card_data_in_logs_notes_meta_or_answers(): void {

@@ -8,7 +8,11 @@ declare(strict_types=1);
 
 namespace Sanalpos\Tests\WooCommerce;
 
+use Sanalpos\Engine\EngineFiles;
+use Sanalpos\Engine\FfiCandidate;
 use Sanalpos\Tests\Support\Nestpay;
+use Sanalpos\Tests\Support\Paths;
+use Sanalpos\Tests\WooCommerce\Doubles\Shop;
 use Sanalpos\Tests\WooCommerce\Doubles\World;
 use Sanalpos\WooCommerce\Gateway;
 
@@ -115,21 +119,41 @@ final class SettingsTest extends WcTestCase {
 		$this->assertSame( array(), $this->settings()->limits() );
 	}
 
+	/** The save check builds a payment with a made-up shopper complete enough for providers that screen the buyer. */
+	public function test_accounts_of_providers_that_require_a_buyer_are_saved(): void {
+		$accounts = array(
+			array( 'paytr', 'paytr', '3d_host', \Sanalpos\Tests\Support\PayTr::CREDENTIALS ),
+			array( 'iyzico', 'iyzico', '3d', array( 'api_key' => 'sandbox-key', 'secret_key' => 'sandbox-secret' ) ),
+			array( 'param', 'param', '3d', \Sanalpos\Tests\Support\Param::CREDENTIALS ),
+		);
+		foreach ( $accounts as [ $preset, $family, $model, $credentials ] ) {
+			$gateway = $this->configureAccount( $preset, $family, $model, $credentials );
+			$this->assertSame( array(), $gateway->get_errors(), $preset );
+			$this->assertSame( $model, $this->settings()->flowSettings()->accounts[ $preset ]['model'] );
+		}
+	}
+
 	public function test_categories_map_to_legal_ids_only(): void {
 		$this->saveSettings( array( 'categories' => array( '12' => 'phones_new', '13' => 'spaceships', 'x' => 'tv' ) ) );
 		$this->assertSame( array( '12' => 'phones_new' ), $this->settings()->categoryMap() );
 	}
 
-	public function test_the_status_panel_shows_the_engine_and_versions(): void {
+	public function test_the_status_panel_shows_the_engine_in_use_and_why(): void {
+		// A better engine that cannot run here (no runner library in an empty folder), then the native core.
+		$empty  = sys_get_temp_dir() . '/sanalpos-no-engine';
+		$plugin = Shop::boot( $this->clock, Shop::engines( new FfiCandidate( new EngineFiles( $empty ) ) ) );
 		$this->configure();
-		$admin = new \Sanalpos\WooCommerce\Admin( $this->plugin );
-		$html  = $admin->statusHtml( 'Status' );
-		$this->assertStringContainsString( 'the PHP FFI extension is not loaded', $html );
-		$this->assertStringContainsString( 'cli', $html, 'the engine in use' );
+		$html = ( new \Sanalpos\WooCommerce\Admin( $plugin ) )->statusHtml( 'Status' );
+		$this->assertStringContainsString( 'the plugin has no runner library for ' . EngineFiles::platform() . ' in ' . $empty, $html );
+		$this->assertMatchesRegularExpression( '/Engine in use.*?cli — the better engines cannot run here \(ffi: the plugin has no runner library/s', $html );
+		$this->assertMatchesRegularExpression( '/Engine start-up \(this request\).*?\d+\.\d\d ms/s', $html );
 		$this->assertMatchesRegularExpression( '/Sample call \(version\).*?\d+\.\d\d ms/s', $html );
 		$this->assertStringContainsString( 'https://shop.test/wc-api/sanalpos_return/', $html );
+		$this->assertStringContainsString( 'https://shop.test/wc-api/sanalpos_notify/', $html, 'the address for the PayTR panel' );
 		$this->assertStringContainsString( PHP_VERSION, $html );
-		$this->assertStringContainsString( str_repeat( 'ab', 32 ), $html, 'the module hash' );
+		$recorded = ( new EngineFiles( Paths::engineDir() ) )->recordedSha256();
+		$this->assertMatchesRegularExpression( '/^[0-9a-f]{64}$/', (string) $recorded, 'make test builds the engine files' );
+		$this->assertStringContainsString( $recorded . ' (the shipped module matches it)', $html );
 	}
 
 	public function test_the_connection_test_checks_nonce_capability_and_reports_the_banks_answer(): void {

@@ -60,16 +60,21 @@ abstract class WcTestCase extends TestCase {
 
 	/** One NestPay (İş Bankası) account in the test environment, 3D model, markup plan. */
 	protected function configure( string $model = '3d', array $extra = array() ): Gateway {
+		return $this->configureAccount( 'isbank', 'nestpay', $model, Nestpay::CREDENTIALS + array( 'hash_version' => 'ver3' ), $extra );
+	}
+
+	/** One account of a bank preset (`$family` its family) in the test environment, markup plan (single, 3 at 2.5 %). */
+	protected function configureAccount( string $preset, string $family, string $model, array $credentials, array $extra = array() ): Gateway {
 		return $this->saveSettings(
 			$extra + array(
 				'enabled'     => 'yes',
 				'environment' => 'test',
 				'accounts'    => array(
 					array(
-						'id'      => 'isbank',
-						'gateway' => 'isbank',
-						'model'   => 'nestpay:' . $model,
-						'test'    => array( 'nestpay' => array( 'credentials' => Nestpay::CREDENTIALS + array( 'hash_version' => 'ver3' ) ) ),
+						'id'      => $preset,
+						'gateway' => $preset,
+						'model'   => $family . ':' . $model,
+						'test'    => array( $family => array( 'credentials' => $credentials ) ),
 					),
 				),
 				'plans'       => array(
@@ -99,6 +104,7 @@ abstract class WcTestCase extends TestCase {
 		$item       = new \WC_Order_Item_Product();
 		$item->data = array(
 			'product_id' => 77,
+			'name'       => 'Çaydanlık',
 			'quantity'   => 1,
 			'total'      => $total,
 		);

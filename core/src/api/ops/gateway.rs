@@ -252,7 +252,13 @@ pub fn list(_input: &Input, ctx: &Context) -> Result<Value> {
             json!({
                 "id": info.id,
                 "name": info.name,
-                "models": info.models.iter().map(|(m, e)| json!({"id": m.id(), "card_entry": e.id()})).collect::<Vec<_>>(),
+                "models": info.models.iter().map(|(m, e)| {
+                    let mut model = json!({"id": m.id(), "card_entry": e.id()});
+                    if g.card_again(*m) {
+                        model["card_again"] = Value::Bool(true);
+                    }
+                    model
+                }).collect::<Vec<_>>(),
                 "operations": info.operations.iter().map(|o| o.id()).collect::<Vec<_>>(),
                 "credentials": info.credentials.iter().map(|c| json!({
                     "id": c.id,

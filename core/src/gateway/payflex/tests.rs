@@ -744,7 +744,11 @@ fn status_answers_give_the_order_state() {
 fn listed_with_presets_and_no_signature_kind() {
     let list = ok(json!({"op": "gateways.list"}));
     let g = list["gateways"].as_array().unwrap().iter().find(|g| g["id"] == "payflex").unwrap();
-    assert_eq!(g["models"], json!([{"id": "3d", "card_entry": "server"}, {"id": "regular", "card_entry": "server"}]));
+    // Its 3D provision needs the card again: hosts that cannot hold it offer `payflex_cp` instead.
+    assert_eq!(
+        g["models"],
+        json!([{"id": "3d", "card_entry": "server", "card_again": true}, {"id": "regular", "card_entry": "server"}])
+    );
     assert_eq!(g["signature_kinds"], json!([]));
     let presets: Vec<&str> = g["presets"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
     assert_eq!(presets, ["payflex", "vakifbank", "ziraat_payflex", "isbank_payflex"]);

@@ -9,7 +9,10 @@ declare(strict_types=1);
 namespace Sanalpos\Tests\WooCommerce\Doubles;
 
 use Sanalpos\Engine\Core;
+use Sanalpos\Engine\EngineCandidate;
+use Sanalpos\Engine\EngineFactory;
 use Sanalpos\Flow\Clock;
+use Sanalpos\Tests\Support\CliCandidate;
 use Sanalpos\Tests\Support\CliEngine;
 use Sanalpos\WooCommerce\Plugin;
 use Sanalpos\WooCommerce\WpHttpClient;
@@ -31,23 +34,19 @@ final class Shop {
 		return self::$core ??= new Core( new CliEngine() );
 	}
 
-	public static function boot( Clock $clock ): Plugin {
-		$core   = self::core();
-		$plugin = new Plugin(
-			SANALPOS_FILE,
-			static fn(): Core => $core,
-			new WpHttpClient(),
-			$clock,
-			static fn(): array => array(
-				'engines'       => array(
-					'ffi' => 'the PHP FFI extension is not loaded',
-					'php' => null,
-				),
-				'module_sha256' => str_repeat( 'ab', 32 ),
-			)
-		);
+	/**
+	 * The plugin booted on the native core. `$engines`: another engine factory (the real engines,
+	 * or candidates that cannot run here).
+	 */
+	public static function boot( Clock $clock, ?EngineFactory $engines = null ): Plugin {
+		$plugin = new Plugin( SANALPOS_FILE, $engines ?? self::engines(), new WpHttpClient(), $clock );
 		Plugin::install( $plugin );
 		$plugin->register();
 		return $plugin;
+	}
+
+	/** The native core as the only engine. */
+	public static function engines( EngineCandidate ...$before ): EngineFactory {
+		return new EngineFactory( array_merge( $before, array( new CliCandidate( self::core()->engine() ) ) ) );
 	}
 }

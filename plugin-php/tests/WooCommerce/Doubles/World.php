@@ -28,6 +28,8 @@ final class World {
 	public static array $terms = array();
 	/** @var array<string, list<string>> Enqueued scripts and inline data. */
 	public static array $scripts = array();
+	/** @var (\Closure(array{method: string, url: string, body: string}): array)|null An answer computed from the request (one process only). */
+	public static ?\Closure $bankAnswerFor = null;
 	/** `get_lock` (MySQL GET_LOCK emulated with flock) or `none` (a database without it). */
 	public static string $dbLocks = 'none';
 	/** @var array<string, string>|null Translations of the current locale. */
@@ -57,6 +59,7 @@ final class World {
 		self::$sent    = array();
 		self::$scripts = array();
 		self::$dbLocks = 'none';
+		self::$bankAnswerFor = null;
 		self::$mo      = null;
 		self::$productTerms = array();
 		self::$terms   = array();

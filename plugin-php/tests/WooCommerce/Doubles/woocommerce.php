@@ -18,6 +18,11 @@ namespace {
 
 	class WooCommerce {
 		public ?WC_Cart $cart = null;
+		public ?WC_Countries $countries = null;
+
+		public function __construct() {
+			$this->countries = new WC_Countries();
+		}
 
 		public function api_request_url( $request, $ssl = null ) {
 			return 'https://shop.test/wc-api/' . strtolower( $request ) . '/';
@@ -39,6 +44,19 @@ namespace {
 
 	function wc_get_price_decimals() {
 		return 2;
+	}
+
+	function wc_get_rounding_precision() {
+		return 6;
+	}
+
+	class WC_Countries {
+		public function get_countries() {
+			return array(
+				'DE' => 'Germany',
+				'TR' => 'Türkiye',
+			);
+		}
 	}
 
 	function get_woocommerce_currency() {
@@ -93,12 +111,20 @@ namespace {
 	}
 
 	class WC_Product {
-		public function __construct( private int $id, private string $price ) {
+		public function __construct( private int $id, private string $price, private bool $virtual = false ) {
 			$GLOBALS['wc_test_products'][ $id ] = $this;
 		}
 
 		public function get_id() {
 			return $this->id;
+		}
+
+		public function is_virtual() {
+			return $this->virtual;
+		}
+
+		public function is_downloadable() {
+			return false;
 		}
 
 		public function get_price( $context = 'view' ) {
@@ -329,6 +355,12 @@ namespace {
 			return $this->data['total'] ?? '0';
 		}
 
+		public function get_total_tax() {
+			return $this->data['total_tax'] ?? '0';
+		}
+
+		abstract public function get_type();
+
 		public function add_meta_data( $key, $value, $unique = false ) {
 			$this->meta[ $key ] = $value;
 		}
@@ -342,7 +374,16 @@ namespace {
 		}
 	}
 
+	class WC_Order_Item_Shipping extends WC_Order_Item {
+		public function get_type() {
+			return 'shipping';
+		}
+	}
+
 	class WC_Order_Item_Fee extends WC_Order_Item {
+		public function get_type() {
+			return 'fee';
+		}
 		public function set_name( $value ) {
 			$this->data['name'] = $value;
 		}
@@ -369,8 +410,16 @@ namespace {
 	}
 
 	class WC_Order_Item_Product extends WC_Order_Item {
+		public function get_type() {
+			return 'line_item';
+		}
+
 		public function get_product_id() {
 			return $this->data['product_id'] ?? 0;
+		}
+
+		public function get_product() {
+			return wc_get_product( $this->get_product_id() ) ?? false;
 		}
 
 		public function get_quantity() {
@@ -393,7 +442,19 @@ namespace {
 				'payment_method' => 'sanalpos',
 				'transaction_id' => '',
 				'date_paid'      => null,
-				'billing'        => array( 'first_name' => 'Ayşe', 'last_name' => 'Yılmaz', 'email' => 'ayse@example.com' ),
+				'customer_id'    => 0,
+				'billing'        => array(
+					'first_name' => 'Ayşe',
+					'last_name'  => 'Yılmaz',
+					'email'      => 'ayse@example.com',
+					'phone'      => '05321234567',
+					'address_1'  => 'Bağdat Cad. 1',
+					'address_2'  => 'D:3',
+					'city'       => 'İstanbul',
+					'postcode'   => '34728',
+					'country'    => 'TR',
+				),
+				'shipping'       => array(),
 				'ip'             => '10.0.0.5',
 				'items'          => array(),
 				'meta'           => array(),
@@ -473,6 +534,21 @@ namespace {
 			return $this->data['billing']['last_name'];
 		}
 
+		public function get_customer_id( $context = 'view' ) {
+			return $this->data['customer_id'];
+		}
+
+		/** The address props WooCommerce keeps for `billing` or `shipping` (absent ones empty). */
+		public function get_address( $address_type = 'billing' ) {
+			$keys = array( 'first_name', 'last_name', 'company', 'address_1', 'address_2', 'city', 'state', 'postcode', 'country', 'phone' );
+			return array_merge( array_fill_keys( $keys, '' ), $this->data[ $address_type ] ?? array() );
+		}
+
+		/** For tests: changes billing or shipping props. */
+		public function test_set_address( string $type, array $props ) {
+			$this->data[ $type ] = $props + ( $this->data[ $type ] ?? array() );
+		}
+
 		public function get_checkout_payment_url( $on_checkout = false ) {
 			return 'https://shop.test/checkout/order-pay/' . $this->get_id() . '/?' . ( $on_checkout ? '' : 'pay_for_order=true&' ) . 'key=' . $this->get_order_key();
 		}
@@ -530,8 +606,7 @@ namespace {
 		}
 
 		public function get_items( $types = 'line_item' ) {
-			$class = 'fee' === $types ? WC_Order_Item_Fee::class : WC_Order_Item_Product::class;
-			return array_filter( $this->data['items'], static fn( $item ) => $item instanceof $class );
+			return array_filter( $this->data['items'], static fn( $item ) => in_array( $item->get_type(), (array) $types, true ) );
 		}
 
 		public function get_fees() {
@@ -539,14 +614,20 @@ namespace {
 		}
 
 		public function get_item_total( $item, $inc_tax = false, $round = true ) {
-			return number_format( wc_test_kurus( $item->get_total() ) / 100 / max( 1, $item->get_quantity() ), 2, '.', '' );
+			$total = ( (float) $item->get_total() + ( $inc_tax ? (float) $item->get_total_tax() : 0.0 ) ) / max( 1, $item->get_quantity() );
+			return $round ? round( $total, wc_get_price_decimals() ) : $total;
+		}
+
+		public function get_line_total( $item, $inc_tax = false, $round = true ) {
+			$total = (float) $item->get_total() + ( $inc_tax ? (float) $item->get_total_tax() : 0.0 );
+			return $round ? round( $total, wc_get_price_decimals() ) : $total;
 		}
 
 		/** Without taxes: the sum of the lines and fees, as WooCommerce's own calculation gives for untaxed orders. */
 		public function calculate_totals( $and_taxes = true ) {
 			$kurus = 0;
 			foreach ( $this->data['items'] as $item ) {
-				$kurus += wc_test_kurus( $item->get_total() );
+				$kurus += wc_test_kurus( $item->get_total() ) + wc_test_kurus( $item->get_total_tax() );
 			}
 			$this->data['total'] = number_format( $kurus / 100, 2, '.', '' );
 			$this->save();

@@ -216,6 +216,23 @@ function wp_cache_delete( $key, $group = '' ) {
 	return true;
 }
 
+/** Transients: options with an expiry, as WordPress stores them without an object cache. */
+function set_transient( $transient, $value, $expiration = 0 ) {
+	return update_option( '_transient_' . $transient, array( $value, 0 === $expiration ? 0 : time() + (int) $expiration ) );
+}
+
+function get_transient( $transient ) {
+	$stored = get_option( '_transient_' . $transient );
+	if ( ! is_array( $stored ) || ( 0 !== $stored[1] && $stored[1] < time() ) ) {
+		return false;
+	}
+	return $stored[0];
+}
+
+function delete_transient( $transient ) {
+	return delete_option( '_transient_' . $transient );
+}
+
 /** $wpdb: the options table in the shared database, and MySQL's GET_LOCK when World says the database has it. */
 final class WpdbDouble {
 	public string $prefix  = 'wp_';
@@ -294,6 +311,13 @@ function status_header( $code ) {
 }
 
 function wp_safe_redirect( $location, $status = 302 ) {
+	if ( ! str_starts_with( (string) $location, home_url( '/' ) ) ) {
+		$location = admin_url();
+	}
+	return wp_redirect( $location, $status );
+}
+
+function wp_redirect( $location, $status = 302, $x_redirect_by = 'WordPress' ) {
 	World::$sent['redirect'] = $location;
 	World::$sent['status']   = $status;
 	return true;
@@ -349,7 +373,13 @@ function wp_remote_request( $url, $args = array() ) {
 			'timeout'   => $args['timeout'] ?? null,
 		)
 	);
-	$answer = World::nextBankAnswer() ?? array( 'error' => 'Operation timed out after 30000 milliseconds' );
+	$request = array(
+		'method' => $args['method'] ?? 'GET',
+		'url'    => $url,
+		'body'   => $args['body'] ?? '',
+	);
+	$answer  = null === World::$bankAnswerFor ? World::nextBankAnswer() : ( World::$bankAnswerFor )( $request );
+	$answer ??= array( 'error' => 'Operation timed out after 30000 milliseconds' );
 	usleep( 1000 * (int) ( $answer['delay_ms'] ?? 0 ) );
 	if ( isset( $answer['error'] ) ) {
 		return new WP_Error( 'http_request_failed', $answer['error'] );
@@ -415,4 +445,11 @@ function get_the_ID() {
 
 function get_terms( $args = array() ) {
 	return World::$terms;
+}
+
+/** A product's terms: the category objects World assigns to it. */
+function get_the_terms( $post, $taxonomy ) {
+	$ids   = World::$productTerms[ (int) $post ] ?? array();
+	$terms = array_values( array_filter( World::$terms, static fn( $t ) => in_array( $t->term_id, $ids, true ) ) );
+	return array() === $terms ? false : $terms;
 }
