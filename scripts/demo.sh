@@ -54,6 +54,11 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 [ -n "$engine" ] || { echo "demo: the shop did not start" >&2; exit 1; }
+# PayTR posts its results to the notification address a merchant sets in its panel: this shop's.
+php -r '
+  $context = stream_context_create(["http" => ["method" => "POST", "header" => "Content-Type: application/x-www-form-urlencoded",
+    "content" => http_build_query(["family" => "paytr", "url" => $argv[2] . "/notify"])]]);
+  file_get_contents($argv[1] . "/admin/notification-url", false, $context) !== false || exit(1);' "$sim_url" "$shop_url"
 
 bold() { printf '\033[1m%s\033[0m\n' "$*"; }
 echo

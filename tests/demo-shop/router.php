@@ -11,6 +11,7 @@
 declare(strict_types=1);
 
 use Sanalpos\Demo\Pages;
+use Sanalpos\Flow\Attempt;
 use Sanalpos\Demo\Shop;
 use Sanalpos\Flow\PaymentException;
 
@@ -72,13 +73,24 @@ function route( Shop $shop, string $method, string $path ): void {
 		bank_return( $shop );
 		return;
 	}
+	if ( 'POST' === $method && '/notify' === $path ) {
+		notification( $shop );
+		return;
+	}
+	if ( 'GET' === $method && '/bank-page' === $path ) {
+		bank_page( $shop );
+		return;
+	}
 	if ( 'GET' === $method && preg_match( '#^/order/(\d+)$#', $path, $m ) ) {
 		$o = $orders->row( $m[1] );
 		if ( null === $o ) {
 			page( 404, 'Not found', Pages::error( 'No such order.' ), $shop );
 			return;
 		}
-		page( 200, 'Order ' . $m[1], Pages::order( $o, $orders->attempts( $m[1] ), $orders->notes( $m[1] ) ), $shop );
+		$attempts = $orders->attempts( $m[1] );
+		$last     = end( $attempts );
+		$awaiting = 'pending' === $o['status'] && false !== $last && Attempt::PENDING === $last->status && in_array( $last->account, Shop::NOTIFIED, true );
+		page( 200, 'Order ' . $m[1], Pages::order( $o, $attempts, $orders->notes( $m[1] ), $awaiting ), $shop );
 		return;
 	}
 	if ( 'GET' === $method && '/orders' === $path ) {
@@ -144,13 +156,22 @@ function place_order( Shop $shop ): void {
 	}
 	$orders  = $shop->orders();
 	$txType  = isset( $_POST['preauth'] ) ? 'preauth' : 'sale';
+	// The buyer as payment service providers want it (iyzico and PayTR screen the shopper).
+	$buyer = array();
+	foreach ( array( 'phone', 'address', 'city', 'country' ) as $field ) {
+		$value = trim( (string) ( $_POST[ $field ] ?? '' ) );
+		if ( '' !== $value ) {
+			$buyer[ $field ] = $value;
+		}
+	}
 	$orderId = $orders->create(
 		Shop::PRODUCTS[ $product ] + array( 'currency' => Shop::CURRENCY ),
 		$bank,
 		$txType,
 		trim( (string) ( $_POST['name'] ?? '' ) ),
 		trim( (string) ( $_POST['email'] ?? '' ) ),
-		(string) ( $_SERVER['REMOTE_ADDR'] ?? '' )
+		(string) ( $_SERVER['REMOTE_ADDR'] ?? '' ),
+		$buyer
 	);
 	$input = array(
 		'installments' => (int) ( $_POST['installments'] ?? 1 ),
@@ -171,12 +192,78 @@ function place_order( Shop $shop ): void {
 		json( 200, array( 'result' => 'failure', 'order' => $orderId, 'message' => $e->shopperText() ?? Pages::reason( $e->reason() ) ) );
 		return;
 	}
-	json(
-		200,
-		'form' === $next['type']
-			? array( 'result' => 'success', 'order' => $orderId, 'form' => $next['form'] )
-			: array( 'result' => 'success', 'order' => $orderId, 'redirect' => "/order/$orderId" )
+	switch ( $next['type'] ) {
+		case 'form':
+			json( 200, array( 'result' => 'success', 'order' => $orderId, 'form' => $next['form'] ) );
+			return;
+		case 'redirect':
+			// A provider's payment page: embedded in the shop's page (PayTR's iframe), or the
+			// shopper goes there.
+			$url = (string) $next['redirect']['url'];
+			if ( true === $next['redirect']['embed'] ) {
+				$orders->keepPage( (string) $next['attempt'], $orderId, 'embed', $url );
+				$url = '/bank-page?t=' . $next['attempt'];
+			}
+			json( 200, array( 'result' => 'success', 'order' => $orderId, 'redirect' => $url ) );
+			return;
+		case 'html':
+			// The bank's 3D page (ParamPos): a document of its own, served once from the shop.
+			$orders->keepPage( (string) $next['attempt'], $orderId, 'html', (string) $next['html'] );
+			json( 200, array( 'result' => 'success', 'order' => $orderId, 'redirect' => '/bank-page?t=' . $next['attempt'] ) );
+			return;
+		default:
+			json( 200, array( 'result' => 'success', 'order' => $orderId, 'redirect' => "/order/$orderId" ) );
+	}
+}
+
+/**
+ * `GET /bank-page?t=…`: what the shopper sees next for an attempt: the bank's 3D page served once
+ * and unchanged, or the provider's page in an iframe on a page of the shop.
+ */
+function bank_page( Shop $shop ): void {
+	$token = (string) ( $_GET['t'] ?? '' );
+	$page  = preg_match( '/^[0-9a-f]{32}$/', $token ) ? $shop->orders()->page( $token ) : null;
+	if ( null === $page ) {
+		page( 404, 'Expired', Pages::error( 'This payment page has expired. Go back to the shop and try again.' ), $shop );
+		return;
+	}
+	[ $orderId, $kind, $body ] = $page;
+	header( 'Cache-Control: no-store, private' );
+	if ( 'html' === $kind ) {
+		header( 'Content-Type: text/html; charset=UTF-8' );
+		echo $body; // phpcs:ignore WordPress.Security.EscapeOutput -- the bank's page, as the bank wrote it.
+		return;
+	}
+	page( 200, 'Payment', Pages::embed( $orderId, $body ), $shop );
+}
+
+/**
+ * `POST /notify`: a provider's server-to-server notification (PayTR's "Bildirim URL"): the
+ * provider's own reply word for an authentic one (duplicates included), a plain error otherwise
+ * so that it sends it again.
+ */
+function notification( Shop $shop ): void {
+	$post    = array_filter( $_POST, 'is_string' );
+	$orderId = $shop->orders()->findByBankOrderId( (string) ( $post['merchant_oid'] ?? '' ) );
+	$bank    = null === $orderId ? '' : (string) ( $shop->orders()->row( $orderId )['bank'] ?? '' );
+	try {
+		$answer = $shop->flow( '' === $bank ? (string) array_key_first( $shop->accounts() ) : $bank )
+			->handleNotification( $post, (string) file_get_contents( 'php://input' ) );
+	} catch ( PaymentException $e ) {
+		$answer = array( 'status' => 'error' );
+	}
+	header( 'Content-Type: text/plain; charset=UTF-8' );
+	if ( null !== ( $answer['reply'] ?? null ) ) {
+		echo $answer['reply'];
+		return;
+	}
+	$errors = array(
+		'rejected' => array( 400, 'Bad request' ),
+		'unknown'  => array( 404, 'Unknown order' ),
 	);
+	[ $status, $body ] = $errors[ $answer['status'] ] ?? array( 503, 'Temporarily unavailable' );
+	http_response_code( $status );
+	echo $body;
 }
 
 /**
@@ -192,12 +279,19 @@ function bank_return( Shop $shop ): void {
 	$get    = array_diff_key( $_GET, array( 't' => true ) );
 	$post   = 'GET' === $_SERVER['REQUEST_METHOD'] ? $get : $_POST;
 	$raw    = 'GET' === $_SERVER['REQUEST_METHOD'] ? '' : (string) file_get_contents( 'php://input' );
+	$post   = array_filter( $post, 'is_string' );
 	$answer = $shop->flow( '' === $bank ? (string) array_key_first( $shop->accounts() ) : $bank )
-		->handleCallback( $token, array_filter( $post, 'is_string' ), $raw );
+		->handleCallback( $token, $post, $raw );
 	switch ( $answer['status'] ) {
 		case 'paid':
 		case 'failed':
 		case 'pending':
+			if ( array() === $post && '' === $raw ) {
+				// No bank message (PayTR): the shopper may be inside the provider's iframe.
+				header( 'Content-Type: text/html; charset=UTF-8' );
+				echo Pages::topLevelRedirect( '/order/' . $answer['order_id'] );
+				return;
+			}
 			header( 'Location: /order/' . $answer['order_id'], true, 303 );
 			return;
 		case 'busy':

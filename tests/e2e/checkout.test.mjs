@@ -44,11 +44,20 @@ async function newPage(scenario) {
 }
 
 /** Fills the checkout for `family` and pays; returns once the browser is at the bank. */
-async function checkout(page, steps, { family, card, installments = 1, product = 'chair', preauth = false }) {
+async function checkout(page, steps, { family, card, installments = 1, product = 'chair', preauth = false, bankPage = false }) {
   await page.goto(`${servers.shopUrl}/checkout?product=${product}`);
   await page.waitForSelector('[data-ready="true"]');
   await page.check(`input[name="bank"][value="${family}"]`);
   await page.fill('#card-number', card);
+  if (bankPage) {
+    // The rest of the card goes on the provider's own page.
+    assert.equal(await page.isVisible('#card-expiry'), false);
+    assert.equal(await page.isVisible('#bank-page-note'), true);
+    await steps.shot('checkout');
+    await Promise.all([page.waitForURL(/\/bank-page\?t=/), page.click('#pay')]);
+    await steps.shot('provider-page');
+    return;
+  }
   await page.fill('#card-expiry', '12/30');
   await page.fill('#card-cvv', '000');
   if (installments > 1) {
@@ -239,11 +248,12 @@ for (const [family, { forge }] of Object.entries(FAMILIES)) {
 
 /**
  * More families, paid and declined through the same checkout: KuveytTürk and Vakıf Katılım (the
- * card enrolled server-to-server, the bank's page on to the ACS, a provision by the callback's MD)
- * and VakıfBank Common Payment (the bank charges on its own page and sends the shopper back with a
- * GET; the shop asks the bank for the result).
+ * card enrolled server-to-server, the bank's page on to the ACS, a provision by the callback's MD),
+ * VakıfBank Common Payment (the bank charges on its own page and sends the shopper back with a
+ * GET; the shop asks the bank for the result), ParamPos (the bank's 3D page comes back as a
+ * document the shop serves) and iyzico (a signed initialize, callback and auth).
  */
-for (const family of ['kuveyt', 'vakif_katilim', 'payflex_cp']) {
+for (const family of ['kuveyt', 'vakif_katilim', 'payflex_cp', 'param', 'iyzico']) {
   describe(family, () => {
     it('pays in one installment: the order total is what the bank captured', async () => {
       const { page, steps } = await newPage(`${family}-single`);
@@ -269,6 +279,57 @@ for (const family of ['kuveyt', 'vakif_katilim', 'payflex_cp']) {
     });
   });
 }
+
+/**
+ * PayTR's iFrame API: the card goes on PayTR's page inside the shop's; the shopper comes back
+ * empty-handed and the result arrives as PayTR's notification, which the order page waits for.
+ */
+describe('paytr', () => {
+  /** Pays on PayTR's embedded page and answers the ACS inside it; returns the shown order. */
+  async function payInFrame(page, steps, card, action = 'confirm') {
+    await checkout(page, steps, { family: 'paytr', card, bankPage: true });
+    const frame = page.frameLocator('#provider-frame');
+    await frame.locator('#paytr-card').fill(card);
+    await frame.locator('#paytr-expiry').fill('12/30');
+    await frame.locator('#paytr-cvv').fill('000');
+    await frame.locator('#paytr-pay').click();
+    await frame.locator('#otp').waitFor();
+    await steps.shot('acs-in-frame');
+    if (action === 'confirm') {
+      await frame.locator('#otp').fill(await frame.locator('#otp-hint').innerText());
+    }
+    await Promise.all([
+      page.waitForURL(/\/order\/\d+$/),
+      frame.locator(action === 'confirm' ? '#acs-submit' : '#acs-fail').click(),
+    ]);
+    // Until the notification is in, the order page looks again by itself.
+    await page.waitForFunction(() => !document.getElementById('awaiting'), null, { timeout: 15000 }).catch(() => {});
+    await page.waitForLoadState();
+    await steps.shot('back-at-shop');
+    return shownOrder(page);
+  }
+
+  it('pays on the embedded page; the notification marks the order paid', async () => {
+    const { page, steps } = await newPage('paytr-single');
+    const order = await payInFrame(page, steps, CARD.approve);
+    assert.equal(order.status, 'paid');
+    const books = await ledger(servers.simUrl, order.bankOrder);
+    assert.equal(books.family, 'paytr');
+    assert.equal(books.captured_minor, minor(order.total));
+    const notes = await fetch(`${servers.simUrl}/admin/notifications?order_id=${order.bankOrder}`).then((r) => r.json());
+    const deliveries = notes.notifications[0].deliveries;
+    assert.equal(deliveries.at(-1).answer, 'OK', 'the shop answered the notification with OK');
+    await page.close();
+  });
+
+  it('a declined card leaves the order failed', async () => {
+    const { page, steps } = await newPage('paytr-decline');
+    const order = await payInFrame(page, steps, CARD.decline);
+    assert.equal(order.status, 'failed');
+    assert.equal((await ledger(servers.simUrl, order.bankOrder)).payments, 0);
+    await page.close();
+  });
+});
 
 describe('the shop', () => {
   it('runs the core on an engine the plugin picks (EngineFactory)', () => {

@@ -90,6 +90,12 @@ export async function startServers() {
     const response = await fetch(`${shopUrl}/health`);
     return response.ok ? (await response.text()).replace(/^ok /, '') : null;
   }, shop);
+  // PayTR's notification address, as a merchant sets it in PayTR's panel.
+  const set = await fetch(`${simUrl}/admin/notification-url`, {
+    method: 'POST',
+    body: new URLSearchParams({ family: 'paytr', url: `${shopUrl}/notify` }),
+  });
+  if (!set.ok) throw new Error(`notification address: ${await set.text()}`);
   return {
     simUrl,
     shopUrl,

@@ -78,13 +78,18 @@ final class Pages {
 			. '<section><h2>' . self::e( $p['name'] ) . '</h2><p>Price: <strong>' . self::money( $p['price'] ) . '</strong> '
 			. '<span class="muted">(an installment commission is added to the order when you pick installments)</span></p></section>'
 			. '<section><h2>You</h2><label>Name <input name="name" value="Ayşe Yılmaz" autocomplete="name"></label>'
-			. '<label>E-mail <input name="email" value="ayse@example.com" type="email" autocomplete="email"></label></section>'
+			. '<label>E-mail <input name="email" value="ayse@example.com" type="email" autocomplete="email"></label>'
+			. '<label>Phone <input name="phone" value="05551112233" autocomplete="tel"></label>'
+			. '<label>Address <input name="address" value="Atatürk Cad. 1" autocomplete="street-address"></label>'
+			. '<label>City <input name="city" value="İstanbul" autocomplete="address-level2"></label>'
+			. '<label>Country <input name="country" value="Türkiye" autocomplete="country-name"></label></section>'
 			. '<section><h2>Bank (the shop\'s POS)</h2>' . $banks . '</section>'
 			. '<section class="card"><h2>Card</h2>'
 			. '<label>Card number <input id="card-number" data-sanalpos="number" inputmode="numeric" autocomplete="cc-number"> <span id="card-brand" data-sanalpos="brand"></span></label>'
-			. '<label>Name on card <input id="card-holder" data-sanalpos="holder" autocomplete="cc-name" value="AYSE YILMAZ"></label>'
-			. '<label>Expiry (MM/YY) <input id="card-expiry" data-sanalpos="expiry" autocomplete="cc-exp" placeholder="12/30"></label>'
-			. '<label>CVV <input id="card-cvv" data-sanalpos="cvv" inputmode="numeric" autocomplete="cc-csc"></label>'
+			. '<label data-sanalpos="card-only">Name on card <input id="card-holder" data-sanalpos="holder" autocomplete="cc-name" value="AYSE YILMAZ"></label>'
+			. '<label data-sanalpos="card-only">Expiry (MM/YY) <input id="card-expiry" data-sanalpos="expiry" autocomplete="cc-exp" placeholder="12/30"></label>'
+			. '<label data-sanalpos="card-only">CVV <input id="card-cvv" data-sanalpos="cvv" inputmode="numeric" autocomplete="cc-csc"></label>'
+			. '<p id="bank-page-note" data-sanalpos="bank-page-note" class="muted" hidden>This payment provider takes the rest of your card on its own secure page.</p>'
 			. '<label>Installments <select id="installments" name="installments" data-sanalpos="installments"><option value="1">Single payment</option></select></label>'
 			. '<input type="hidden" name="bin" data-sanalpos="bin">'
 			. '<label><input type="checkbox" name="preauth" id="preauth"> Pre-authorise only (capture later from the orders page)</label>'
@@ -94,7 +99,7 @@ final class Pages {
 	}
 
 	/** The order's result page. */
-	public static function order( array $o, array $attempts, array $notes ): string {
+	public static function order( array $o, array $attempts, array $notes, bool $awaiting = false ): string {
 		$status = $o['status'];
 		$reason = '' !== $o['reason'] ? '<p class="reason" id="order-reason">' . self::e( self::reason( $o['reason'] ) ) . '</p>' : '';
 		$paid   = null;
@@ -112,8 +117,11 @@ final class Pages {
 			. '</strong> installment(s); bank order id <code id="bank-order-id">' . self::e( $paid->bankOrderId ) . '</code>.</p>';
 		$last    = end( $attempts );
 		$bankId  = false === $last ? '' : '<p class="muted">Bank order id of the last attempt: <code id="last-bank-order-id">' . self::e( $last->bankOrderId ) . '</code></p>';
+		// A provider whose result comes server-to-server (PayTR's notification): look again shortly.
+		$wait = ! $awaiting ? '' : '<p class="muted" id="awaiting">Waiting for the payment provider\'s confirmation…</p>'
+			. '<script>setTimeout(() => location.reload(), 1500);</script>';
 		return '<h1>Order ' . self::e( (string) $o['id'] ) . '</h1><p class="status status-' . self::e( $status ) . '">Status: <strong id="order-status">'
-			. self::e( $status ) . '</strong></p>' . $reason . '<table class="lines">' . $lines . '</table>' . $payment . $bankId
+			. self::e( $status ) . '</strong></p>' . $reason . $wait . '<table class="lines">' . $lines . '</table>' . $payment . $bankId
 			. self::notes( $notes ) . '<p><a href="/orders">All orders</a> · <a href="/">Shop again</a></p>';
 	}
 
@@ -138,6 +146,19 @@ final class Pages {
 		$flash = '' === $message ? '' : '<p class="flash" id="flash" role="status">' . self::e( $message ) . '</p>';
 		return '<h1>Orders</h1>' . $flash . '<table class="orders"><tr><th>Order</th><th>Date (UTC)</th><th>Product</th><th>Bank</th><th>Total</th><th>Status</th><th>Refunded</th><th></th></tr>'
 			. $rows . '</table><p class="muted">Refunds go to the bank as they are: the bank refuses what it would refuse (more than is left, a voided payment). A full refund on the day of the payment is a void.</p>';
+	}
+
+	/** A provider's payment page (PayTR's iFrame API) inside a page of the shop. */
+	public static function embed( string $orderId, string $url ): string {
+		return '<h1>Payment for order ' . self::e( $orderId ) . '</h1><p class="muted">The payment provider\'s secure page: enter your card there.</p>'
+			. '<iframe id="provider-frame" src="' . self::e( $url ) . '" title="Secure payment page" allow="payment" style="width:100%;min-height:640px;border:0"></iframe>';
+	}
+
+	/** A page that sends the whole window on, even from inside a provider's iframe. */
+	public static function topLevelRedirect( string $url ): string {
+		return '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Back to the shop…</title></head><body>'
+			. '<p><a href="' . self::e( $url ) . '" target="_top">Continue</a></p>'
+			. '<script>window.top.location.href = ' . json_encode( $url, JSON_HEX_TAG | JSON_HEX_AMP | JSON_UNESCAPED_SLASHES ) . ';</script></body></html>';
 	}
 
 	/** The answer to a bank POST that was not authentic: nothing changed. */

@@ -56,7 +56,15 @@ final class Shop {
 		// VakıfBank Common Payment: the bank charges on its own page and sends the shopper back
 		// with a GET.
 		'payflex_cp'    => '3d_pay',
+		// ParamPos: the bank's 3D page comes back as a document, served by the shop.
+		'param'         => '3d',
+		'iyzico'        => '3d',
+		// PayTR's iFrame API: the card on PayTR's page inside the shop's; the result by notification.
+		'paytr'         => '3d_host',
 	);
+
+	/** Families whose result reaches the shop only as a server-to-server notification. */
+	public const NOTIFIED = array( 'paytr' );
 
 	/**
 	 * Installment plans: commission passed to the customer (markup). Bonus cards get their own

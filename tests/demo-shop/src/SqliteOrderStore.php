@@ -30,17 +30,23 @@ final class SqliteOrderStore implements OrderStore {
 			CREATE TABLE IF NOT EXISTS attempts (token TEXT PRIMARY KEY, order_id INTEGER NOT NULL, number INTEGER NOT NULL, data TEXT NOT NULL);
 			CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY AUTOINCREMENT, order_id INTEGER NOT NULL, created_at TEXT NOT NULL, note TEXT NOT NULL);
 			CREATE TABLE IF NOT EXISTS refunds (id INTEGER PRIMARY KEY AUTOINCREMENT, order_id INTEGER NOT NULL, created_at TEXT NOT NULL, amount TEXT NOT NULL, reason TEXT NOT NULL);
+			CREATE TABLE IF NOT EXISTS pages (token TEXT PRIMARY KEY, order_id INTEGER NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL);
 			INSERT INTO sqlite_sequence (name, seq) SELECT \'orders\', 1000 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = \'orders\');'
 		);
+		// Orders of an older demo database have no buyer yet.
+		$columns = $this->db->query( 'SELECT name FROM pragma_table_info(\'orders\')' )->fetchAll( \PDO::FETCH_COLUMN );
+		if ( ! in_array( 'buyer', $columns, true ) ) {
+			$this->db->exec( 'ALTER TABLE orders ADD COLUMN buyer TEXT NOT NULL DEFAULT \'{}\'' );
+		}
 	}
 
 	/**
 	 * A new pending order for one product, to be paid through `$bank` as a sale or a
 	 * pre-authorisation (`$txType`); returns its id.
 	 */
-	public function create( array $product, string $bank, string $txType, string $name, string $email, string $ip ): string {
-		$stmt = $this->db->prepare( 'INSERT INTO orders (created_at, product, category, base, currency, bank, tx_type, name, email, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)' );
-		$stmt->execute( array( self::now(), $product['name'], $product['category'], $product['price'], $product['currency'], $bank, $txType, $name, $email, $ip ) );
+	public function create( array $product, string $bank, string $txType, string $name, string $email, string $ip, array $buyer = array() ): string {
+		$stmt = $this->db->prepare( 'INSERT INTO orders (created_at, product, category, base, currency, bank, tx_type, name, email, ip, buyer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)' );
+		$stmt->execute( array( self::now(), $product['name'], $product['category'], $product['price'], $product['currency'], $bank, $txType, $name, $email, $ip, json_encode( (object) $buyer, JSON_THROW_ON_ERROR ) ) );
 		return (string) $this->db->lastInsertId();
 	}
 
@@ -63,8 +69,38 @@ final class SqliteOrderStore implements OrderStore {
 			),
 			$o['ip'],
 			$o['email'],
-			$o['name']
+			$o['name'],
+			self::lines( $o ),
+			array_map( 'strval', (array) json_decode( $o['buyer'], true ) )
 		);
+	}
+
+	/**
+	 * The basket as the core's `order.lines` (PayTR and iyzico show or check it): the product and
+	 * the installment commission as a fee line, adding up to the total.
+	 *
+	 * @return list<array<string, mixed>>
+	 */
+	private static function lines( array $o ): array {
+		$lines = array(
+			array(
+				'id'         => 'product',
+				'name'       => $o['product'],
+				'unit_price' => $o['base'],
+				'quantity'   => 1,
+				'category'   => $o['category'],
+			),
+		);
+		if ( null !== $o['commission'] ) {
+			$lines[] = array(
+				'id'         => 'commission',
+				'name'       => '' !== $o['commission_label'] ? $o['commission_label'] : 'Installment commission',
+				'unit_price' => $o['commission'],
+				'quantity'   => 1,
+				'virtual'    => true,
+			);
+		}
+		return $lines;
 	}
 
 	/** The order's row as the shop's pages show it, with its total, or null. */
@@ -99,6 +135,44 @@ final class SqliteOrderStore implements OrderStore {
 		$stmt->execute( array( $token ) );
 		$id = $stmt->fetchColumn();
 		return false === $id ? null : (string) $id;
+	}
+
+	public function findByBankOrderId( string $bankOrderId ): ?string {
+		$stmt = $this->db->prepare( 'SELECT order_id FROM attempts WHERE json_extract(data, \'$.bankOrderId\') = ?' );
+		$stmt->execute( array( $bankOrderId ) );
+		$id = $stmt->fetchColumn();
+		return false === $id ? null : (string) $id;
+	}
+
+	/**
+	 * Keeps what the shopper's browser is shown next for an attempt: a bank's 3D page (`html`,
+	 * served once as a document of its own) or a provider's page to embed (`embed`, its address).
+	 */
+	public function keepPage( string $token, string $orderId, string $kind, string $body ): void {
+		$stmt = $this->db->prepare( 'INSERT OR REPLACE INTO pages (token, order_id, kind, body) VALUES (?, ?, ?, ?)' );
+		$stmt->execute( array( $token, $orderId, $kind, $body ) );
+	}
+
+	/**
+	 * The page kept for an attempt token, as `[order id, kind, body]`; an `html` page only once.
+	 *
+	 * @return array{0: string, 1: string, 2: string}|null
+	 */
+	public function page( string $token ): ?array {
+		$stmt = $this->db->prepare( 'SELECT order_id, kind, body FROM pages WHERE token = ?' );
+		$stmt->execute( array( $token ) );
+		$row = $stmt->fetch( \PDO::FETCH_NUM );
+		if ( false === $row ) {
+			return null;
+		}
+		if ( 'html' === $row[1] ) {
+			$delete = $this->db->prepare( 'DELETE FROM pages WHERE token = ? AND kind = \'html\'' );
+			$delete->execute( array( $token ) );
+			if ( 1 !== $delete->rowCount() ) {
+				return null;
+			}
+		}
+		return array( (string) $row[0], (string) $row[1], (string) $row[2] );
 	}
 
 	public function attempts( string $orderId ): array {
