@@ -12,6 +12,7 @@ pub mod error;
 pub mod gateway;
 pub mod installments;
 pub mod issuer;
+pub mod json;
 pub mod money;
 
 pub use api::handle;

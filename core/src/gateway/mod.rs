@@ -630,7 +630,7 @@ impl HttpCall {
     /// A JSON POST: `body` is serialised once, and any signature must cover exactly these bytes
     /// (keys in sorted order: the core's serde_json keeps no insertion order).
     pub fn json(url: String, body: &Value, sensitive: &[&str], context: Map<String, Value>) -> HttpCall {
-        HttpCall::new(url, "application/json", body.to_string().into_bytes(), sensitive, context)
+        HttpCall::new(url, "application/json", crate::json::to_string(body).into_bytes(), sensitive, context)
     }
 
     /// A SOAP 1.1 call (.NET ASMX style): the envelope in UTF-8 and the `SOAPAction` header naming
