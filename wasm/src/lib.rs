@@ -73,6 +73,13 @@ mod js {
     }
 }
 
+#[cfg(all(feature = "raw", not(feature = "js"), target_arch = "wasm32"))]
+mod arena;
+
+#[cfg(all(feature = "raw", not(feature = "js"), target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOCATOR: arena::Arena = arena::Arena::new();
+
 #[cfg(feature = "raw")]
 mod raw {
     use std::alloc::{alloc as allocate, dealloc as deallocate, Layout};
@@ -107,12 +114,9 @@ mod raw {
     #[no_mangle]
     pub unsafe extern "C" fn call(ptr: *const u8, len: usize) -> u64 {
         let request: &[u8] = if len == 0 { &[] } else { unsafe { std::slice::from_raw_parts(ptr, len) } };
-        let answer = sanalpos_core::api::handle_bytes(request).into_bytes();
-        let answer_len = answer.len();
-        let answer_ptr = alloc(answer_len);
-        // SAFETY: `answer_ptr` has room for `answer_len` bytes (or is dangling for zero bytes).
-        unsafe { std::ptr::copy_nonoverlapping(answer.as_ptr(), answer_ptr, answer_len) };
-        ((answer_ptr as u64) << 32) | answer_len as u64
+        // The answer's own buffer, shrunk to its length: what `dealloc(ptr, len)` frees.
+        let answer = Box::leak(sanalpos_core::api::handle_bytes(request).into_bytes().into_boxed_slice());
+        ((answer.as_mut_ptr() as u64) << 32) | answer.len() as u64
     }
 }
 

@@ -27,6 +27,15 @@ test('the JS build, the raw build and the native core answer every corpus line b
   });
 });
 
+test('the raw build gives back what a call allocated: a second run of the corpus grows no memory', () => {
+  const raw = loadRawWasm(rawPath);
+  const run = () => lines.forEach((request) => raw(new TextEncoder().encode(request)));
+  run();
+  const grown = raw.memory.buffer.byteLength;
+  run();
+  assert.equal(raw.memory.buffer.byteLength, grown);
+});
+
 test('the raw build imports nothing and exports exactly its ABI', () => {
   const module = new WebAssembly.Module(readFileSync(rawPath));
   assert.deepEqual(WebAssembly.Module.imports(module), []);
