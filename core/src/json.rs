@@ -27,8 +27,19 @@ pub trait ToJson {
 pub fn string(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
+    let bytes = s.as_bytes();
+    // `bytes[start..i]` is still to be copied.
+    let (mut start, mut i) = (0, 0);
+    while let Some(&b) = bytes.get(i) {
+        // Eight bytes at a time while none needs an escape: most text never does, and under an
+        // interpreter a byte-by-byte loop is most of the cost of writing an answer.
+        if let Some(word) = bytes.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+            if !may_need_escape(u64::from_le_bytes(word)) {
+                i += 8;
+                continue;
+            }
+        }
+        i += 1;
         let escape = match b {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -40,7 +51,8 @@ pub fn string(out: &mut String, s: &str) {
             0..=0x1f => "",
             _ => continue,
         };
-        out.push_str(s.get(start..i).unwrap_or_default());
+        // The byte is ASCII, so `i - 1` and `i` are character boundaries.
+        out.push_str(s.get(start..i - 1).unwrap_or_default());
         if escape.is_empty() {
             out.push_str("\\u00");
             out.push(char::from(HEX[usize::from(b >> 4)]));
@@ -48,10 +60,20 @@ pub fn string(out: &mut String, s: &str) {
         } else {
             out.push_str(escape);
         }
-        start = i + 1;
+        start = i;
     }
     out.push_str(s.get(start..).unwrap_or_default());
     out.push('"');
+}
+
+/// Whether one of the eight bytes of `w` may be a control character, `"` or `\` (never false
+/// when one is; the classic "has a byte below n" and "has a zero byte" word tests).
+fn may_need_escape(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below_0x20 = w.wrapping_sub(ONES * 0x20) & !w;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v;
+    (below_0x20 | zero(w ^ (ONES * u64::from(b'"'))) | zero(w ^ (ONES * u64::from(b'\\')))) & HIGH != 0
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -304,6 +326,16 @@ mod tests {
         all.push_str("\u{2028}\u{FEFF}İş😀/</script>");
         for s in [all.as_str(), "", "plain", "\"\\", "\u{7f}"] {
             assert_eq!(to_string(s), serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn an_escape_is_found_at_every_position_of_a_word() {
+        for special in ['\0', '\u{1f}', '"', '\\', '\n', ' ', '!', '#', '[', ']', '\u{7f}', 'ğ'] {
+            for at in 0..20 {
+                let s: String = (0..20).map(|i| if i == at { special } else { 'x' }).collect();
+                assert_eq!(to_string(s.as_str()), serde_json::to_string(&s).unwrap(), "{s:?}");
+            }
         }
     }
 

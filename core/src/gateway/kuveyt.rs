@@ -462,8 +462,8 @@ impl Boa {
                 self.message(
                     creds,
                     &[
-                        ("OkUrl", &req.ok_url),
-                        ("FailUrl", &req.fail_url),
+                        ("OkUrl", req.ok_url),
+                        ("FailUrl", req.fail_url),
                         ("HashData", ""),
                         ("APIVersion", self.api_version()),
                     ],

@@ -459,11 +459,11 @@ impl<'a> PaymentRequest<'a> {
             },
             order: self.order.clone(),
             references: BTreeMap::new(),
-            card: self.card.clone(),
-            customer: self.customer.clone(),
+            card: self.card.as_ref(),
+            customer: &self.customer,
             post: None,
-            ok_url: self.ok_url.clone(),
-            fail_url: self.fail_url.clone(),
+            ok_url: &self.ok_url,
+            fail_url: &self.fail_url,
             nonce: self.nonce,
             now: self.now,
         }
@@ -613,8 +613,14 @@ impl HttpCall {
         for secret in sensitive.iter().filter(|s| !s.is_empty()) {
             // As written in the body: raw, XML-escaped, URL-encoded, or XML inside a form field.
             let escaped = quick_xml::escape::escape(*secret);
-            for form in [secret.to_string(), text::urlencode(secret), text::urlencode(&escaped), escaped.into_owned()] {
-                log_body = mask_whole_values(&log_body, &form, &mask_value(secret));
+            let forms = [secret.to_string(), text::urlencode(secret), text::urlencode(&escaped), escaped.into_owned()];
+            let mask = mask_value(secret);
+            for (i, form) in forms.iter().enumerate() {
+                // Most values read the same in every form: mask each distinct form that occurs.
+                let seen = forms.get(..i).is_some_and(|earlier| earlier.contains(form));
+                if !seen && log_body.contains(form.as_str()) {
+                    log_body = mask_whole_values(&log_body, form, &mask);
+                }
             }
         }
         HttpCall {
@@ -724,7 +730,7 @@ pub struct CallbackRequest<'a> {
 impl<'a> CallbackRequest<'a> {
     /// The server-to-server request that continues this callback (`provision`, `status`) for the
     /// expected order.
-    pub fn follow_up(&self, operation: Operation) -> ApiRequest<'a> {
+    pub fn follow_up(&self, operation: Operation) -> ApiRequest<'_> {
         ApiRequest {
             account: self.account,
             operation,
@@ -736,11 +742,11 @@ impl<'a> CallbackRequest<'a> {
                 lines: Vec::new(),
             },
             references: BTreeMap::new(),
-            card: self.card.clone(),
-            customer: self.customer.clone(),
-            post: Some(self.post.clone()),
-            ok_url: self.ok_url.clone(),
-            fail_url: self.fail_url.clone(),
+            card: self.card.as_ref(),
+            customer: &self.customer,
+            post: Some(&self.post),
+            ok_url: &self.ok_url,
+            fail_url: &self.fail_url,
             nonce: self.nonce,
             now: self.now,
         }
@@ -871,13 +877,13 @@ pub struct ApiRequest<'a> {
     pub order: Order,
     /// References from the payment (`auth_code`, `host_ref`, `transaction_id`…).
     pub references: BTreeMap<String, String>,
-    pub card: Option<CardData>,
-    pub customer: Customer,
+    pub card: Option<&'a CardData>,
+    pub customer: &'a Customer,
     /// The bank's 3D callback, for `provision`.
-    pub post: Option<RawPost>,
+    pub post: Option<&'a RawPost>,
     /// The payment's return URLs (empty when not given), for provisions that sign them.
-    pub ok_url: String,
-    pub fail_url: String,
+    pub ok_url: &'a str,
+    pub fail_url: &'a str,
     pub nonce: Option<&'a str>,
     pub now: Option<DateTime>,
 }
@@ -902,11 +908,11 @@ impl ApiRequest<'_> {
     }
 
     pub fn card(&self) -> Result<&CardData> {
-        self.card.as_ref().ok_or_else(|| Error::new(Code::RequestMissingField).at("card"))
+        self.card.ok_or_else(|| Error::new(Code::RequestMissingField).at("card"))
     }
 
     pub fn post(&self) -> Result<&RawPost> {
-        self.post.as_ref().ok_or_else(|| Error::new(Code::RequestMissingField).at("post"))
+        self.post.ok_or_else(|| Error::new(Code::RequestMissingField).at("post"))
     }
 }
 

@@ -421,16 +421,18 @@ pub fn request(input: &Input, ctx: &Context, out: &mut String) -> Result<()> {
         }
     }
     let (ok_url, fail_url) = urls(input)?.unwrap_or_default();
+    // Read in the order of the fields below, so the first bad field is the one reported.
+    let (order, card, customer, post) = (order(input)?, card(input)?, customer(input)?, raw_post(input)?);
     let call = account.gateway.api_request(&ApiRequest {
         account: &account,
         operation,
-        order: order(input)?,
+        order,
         references,
-        card: card(input)?,
-        customer: customer(input)?,
-        post: raw_post(input)?,
-        ok_url,
-        fail_url,
+        card: card.as_ref(),
+        customer: &customer,
+        post: post.as_ref(),
+        ok_url: &ok_url,
+        fail_url: &fail_url,
         nonce: nonce(input)?,
         now: now(input)?,
     })?;
