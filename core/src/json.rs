@@ -25,8 +25,13 @@ pub trait ToJson {
 /// A JSON string: `"` and `\` escaped, control characters as `\n`-style or `\u00xx` escapes,
 /// everything else (`/`, non-ASCII) as is.
 pub fn string(out: &mut String, s: &str) {
-    out.reserve(s.len() + 2);
     out.push('"');
+    string_body(out, s);
+    out.push('"');
+}
+
+/// The text of a JSON string between its quotes.
+fn string_body(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
     // `bytes[start..i]` is still to be copied.
     let (mut start, mut i) = (0, 0);
@@ -54,16 +59,14 @@ pub fn string(out: &mut String, s: &str) {
         // The byte is ASCII, so `i - 1` and `i` are character boundaries.
         out.push_str(s.get(start..i - 1).unwrap_or_default());
         if escape.is_empty() {
-            out.push_str("\\u00");
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
+            let code = [b'\\', b'u', b'0', b'0', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]];
+            out.push_str(std::str::from_utf8(&code).unwrap_or_default());
         } else {
             out.push_str(escape);
         }
         start = i;
     }
     out.push_str(s.get(start..).unwrap_or_default());
-    out.push('"');
 }
 
 /// Whether one of the eight bytes of `w` may be a control character, `"` or `\` (never false
@@ -90,9 +93,7 @@ fn unsigned(out: &mut String, mut n: u64) {
             break;
         }
     }
-    for &d in digits.get(at..).unwrap_or_default() {
-        out.push(char::from(d));
-    }
+    out.push_str(std::str::from_utf8(digits.get(at..).unwrap_or_default()).unwrap_or_default());
 }
 
 impl ToJson for str {
@@ -235,12 +236,10 @@ impl<'a> Object<'a> {
             assert!(self.empty || self.last_key.as_str() < key, "JSON keys out of order: {} then {key}", self.last_key);
             self.last_key = key.to_string();
         }
-        if !self.empty {
-            self.out.push(',');
-        }
+        self.out.push_str(if self.empty { "\"" } else { ",\"" });
         self.empty = false;
-        string(self.out, key);
-        self.out.push(':');
+        string_body(self.out, key);
+        self.out.push_str("\":");
         self.out
     }
 
