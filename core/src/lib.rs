@@ -16,3 +16,6 @@ pub mod json;
 pub mod money;
 
 pub use api::handle;
+
+#[cfg(test)]
+mod test_support;
