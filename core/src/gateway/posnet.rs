@@ -464,7 +464,8 @@ impl Gateway for PosNet {
                     ("url", String::new()),
                     ("lang", resp.context_str("lang")?.to_string()),
                 ];
-                result.outcome = Outcome::NeedsProvision;
+                // The payment goes on in the shopper's browser (as every family's 3D page does).
+                result.outcome = Outcome::Redirect;
                 result.next = Some(Step::Form(Form {
                     action: resp.account.endpoint("gate_3d")?,
                     method: "POST",

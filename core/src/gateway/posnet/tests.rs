@@ -147,7 +147,7 @@ fn the_encrypted_order_becomes_the_browser_form() {
     );
     let body = format!("<?xml version=\"1.0\" encoding=\"ISO-8859-9\"?><posnetResponse><approved>1</approved><respCode></respCode><respText></respText><oosRequestDataResponse><data1>{data1}</data1><data2>{data2}</data2><sign>{sign}</sign></oosRequestDataResponse></posnetResponse>");
     let r = parse(&context, 200, &body)["result"].clone();
-    assert_eq!(r["outcome"], "needs_provision");
+    assert_eq!(r["outcome"], "redirect");
     let form = &r["next"]["form"];
     assert_eq!(form["action"], "https://setmpos.ykb.com/3DSWebService/YKBPaymentService");
     assert_eq!(form["card_entry"], "server");
