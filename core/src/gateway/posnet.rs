@@ -55,21 +55,11 @@ pub(super) static CREDENTIALS: &[CredentialField] = &[
     },
 ];
 
-pub(super) const ALL_OPERATIONS: &[Operation] = &[
-    Operation::Provision,
-    Operation::Sale,
-    Operation::PreAuth,
-    Operation::Capture,
-    Operation::Refund,
-    Operation::Cancel,
-    Operation::Status,
-];
-
 static INFO: GatewayInfo = GatewayInfo {
     id: "posnet",
     name: "Yapı Kredi POSNET (XML)",
     models: &[(Model::ThreeD, CardEntry::Server), (Model::Regular, CardEntry::Server)],
-    operations: ALL_OPERATIONS,
+    operations: Operation::ALL,
     credentials: CREDENTIALS,
     endpoints: &[Endpoint { id: "gate_3d", test: TEST_GATE, live: "" }, Endpoint { id: "api", test: TEST_API, live: "" }],
     presets: &[
