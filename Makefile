@@ -122,13 +122,15 @@ plugin-assets: wasm-js
 	cp wasm/js/browser.mjs wasm/js/api.mjs plugin-php/assets/sanalpos/
 	cp $(NPM_GEN)/sanalpos.mjs $(NPM_GEN)/sanalpos_bg.wasm plugin-php/assets/sanalpos/gen/
 
-# The PHP engine: the raw .wasm translated into one PHP class, stamped with the .wasm's SHA-256
-# (plugin-php/engine/ holds build artifacts only; the plugin zip ships them).
-PHP_MODULE := $(ENGINE_DIR)/SanalposModule.php
+# The PHP engine: the raw .wasm translated into PHP (wasm/wasm2php): the module class, its parts
+# (loaded on first call) and its data segments, every file stamped with the .wasm's SHA-256
+# (plugin-php/engine/ holds build artifacts only; the plugin zip ships them, php/ included).
+PHP_MODULE_DIR := $(ENGINE_DIR)/php
 
 php-engine: engine
-	cargo run --locked -q -p wasm2php -- $(ENGINE_DIR)/sanalpos.raw.wasm -o $(PHP_MODULE)
-	@echo "$(PHP_MODULE): $$(stat -c %s $(PHP_MODULE)) bytes"
+	cargo run --locked -q -p wasm2php -- $(ENGINE_DIR)/sanalpos.raw.wasm -o $(PHP_MODULE_DIR)
+	@rm -f $(ENGINE_DIR)/SanalposModule.php # the one-file module of earlier builds
+	@echo "$(PHP_MODULE_DIR): $$(ls $(PHP_MODULE_DIR) | wc -l) files, $$(cat $(PHP_MODULE_DIR)/* | wc -c) bytes"
 
 # The PHP engine's cold and warm times and memory, with opcache on and off, beside Node and native.
 bench-php: php-engine

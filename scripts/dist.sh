@@ -41,8 +41,8 @@ else
   echo "dist: no runner crate (wasm/runner) yet: the zip has no FFI engine" >&2
 fi
 
-# The PHP engine (the .wasm translated to PHP), when this tree builds it.
-[ -f plugin-php/engine/SanalposModule.php ] && cp plugin-php/engine/SanalposModule.php "$stage/engine/"
+# The PHP engine (the .wasm translated to PHP: every file of engine/php/), when this tree builds it.
+[ -d plugin-php/engine/php ] && cp -r plugin-php/engine/php "$stage/engine/"
 
 (cd "$stage/engine" && sha256sum --check --quiet sanalpos.raw.wasm.sha256)
 rm -f "dist/sanalpos-woocommerce-$version.zip"

@@ -122,7 +122,7 @@ foreach ( $status as $op => $why ) {
 }
 
 // Cold: payment.prepare once it exists, card.inspect until then.
-$cold_op = null === ( $status['payment.prepare'] ?? 'missing' ) ? 'payment.prepare' : 'card.inspect';
+$cold_op = array_key_exists( 'payment.prepare', $status ) && null === $status['payment.prepare'] ? 'payment.prepare' : 'card.inspect';
 $request = tempnam( sys_get_temp_dir(), 'sanalpos-bench' );
 file_put_contents( $request, current( array_filter( $requests, static fn ( string $r ): bool => json_decode( $r, true )['op'] === $cold_op ) ) );
 $json = tempnam( sys_get_temp_dir(), 'sanalpos-hyperfine' );

@@ -1,67 +1,63 @@
 <?php
 /**
- * `make bench-php`: the PHP engine's cold and warm times (opcache off and on) and peak memory
- * per request, beside Node (same raw .wasm) and the native core; the translated module's size.
- * Numbers only (a benchmark, not a test). Run from the repository root.
+ * `make bench-php`: the PHP engine's cold and warm times and the peak memory it adds to a
+ * request, opcache off and on, for the requests of tests/bench/requests.jsonl, beside the FFI
+ * engine, Node (same raw .wasm) and the native core; the translated module's size, in all and as
+ * loaded by each request. Numbers only (a benchmark, not a test). Run from the repository root.
  *
- * Cold = a new PHP process: load the engine and its translated module, instantiate, answer one
- * request (measured inside the process, so PHP's own ~20 ms start-up is left out). With opcache,
- * the module comes compiled from opcache's file cache, as an FPM worker gets it from shared
- * memory: the first, priming run is not counted. Warm = median per call in a process that has
- * already answered one request. Peak memory = peak PHP memory of the request minus what PHP
- * used before loading the engine.
+ * Cold = a new PHP process: load the engine, instantiate the module, answer one request
+ * (measured inside the process, so PHP's own start-up is left out). "opcache on" is a worker
+ * whose opcache already holds the module (here: opcache's file cache, primed by a first run that
+ * is not counted); "first compile" is the very first request after an install, opcache on but
+ * empty. Warm = median per call in a process that has answered the request before. Peak = peak
+ * PHP memory of the cold request minus what PHP used before loading the engine.
  */
 
 declare(strict_types=1);
 
 const RUNS_COLD  = 7;
-const CALLS_WARM = 200;
+const CALLS_WARM = 100;
+const TARGET_WARM_MS = 5.0;
+const TARGET_COLD_MS = 50.0;
+const TARGET_PEAK_MB = 16.0;
 
 $root = dirname( __DIR__, 2 );
 
-/** The benchmark ops, with one typical request each (an op the core lacks yet shows n/a). */
-$requests = array(
-	'version'            => '{"op":"version"}',
-	'card.inspect'       => '{"op":"card.inspect","card":{"number":"4546 7112 3456 7894","expiry":"12/30","cvv":"000"},"today":"2026-11-27"}',
-	'installments.quote' => '{"op":"installments.quote","amount":"1000.00","currency":"TRY","card":{"number":"454671"},"plans":[{"family":"bonus","rates":{"1":"0","3":"2.5","6":"4.1","9":"6.2","12":"8.4"}}]}',
-	'payment.prepare'    => '{"op":"payment.prepare","gateway":"nestpay","mode":"3d_pay_hosting","amount":"1025.50","currency":"TRY","order_id":"WC-1234-1","installments":3,"nonce":"a1b2c3d4e5f60718","today":"2026-11-27","credentials":{"client_id":"100200127","store_key":"123456"},"urls":{"ok":"https://shop.example/ok","fail":"https://shop.example/fail"},"lang":"tr"}',
-	'callback.verify'    => '{"op":"callback.verify","gateway":"nestpay","credentials":{"store_key":"123456"},"order":{"id":"WC-1234-1","amount":"1025.50","currency":"TRY"},"post":{"clientid":"100200127","oid":"WC-1234-1","amount":"1025.50","currency":"949","mdStatus":"1","Response":"Approved","ProcReturnCode":"00","HASHPARAMSVAL":"","HASH":"x","hashAlgorithm":"ver3","rnd":"a1b2c3d4e5f60718"}}',
-);
-
 if ( 'child' === ( $argv[1] ?? '' ) ) {
-	child( $root, $requests[ $argv[2] ], (int) $argv[3] );
+	child( $root, $argv[2], (string) file_get_contents( $argv[3] ), (int) $argv[4] );
 	exit( 0 );
 }
 
-/** One process: cold request, then warm calls; prints JSON. */
-function child( string $root, string $request, int $calls ): void {
+/** One process: a cold request, then warm calls; prints JSON. */
+function child( string $root, string $engine_name, string $request, int $calls ): void {
 	$base    = memory_get_usage();
 	$started = hrtime( true );
 	require $root . '/plugin-php/src/autoload.php';
-	$engine = new Sanalpos\Engine\PhpEngine( $root . '/plugin-php/engine' );
+	$dir    = $root . '/plugin-php/engine';
+	$engine = 'ffi' === $engine_name ? ( new Sanalpos\Engine\FfiCandidate( new Sanalpos\Engine\EngineFiles( $dir ) ) )->create() : new Sanalpos\Engine\PhpEngine( $dir );
 	$engine->call( $request );
 	$cold = ( hrtime( true ) - $started ) / 1e6;
 	$peak = ( memory_get_peak_usage() - $base ) / 1048576;
+	// The parts of the translated module this request loaded, and their size.
+	$parts = array_filter( get_declared_classes(), static fn( string $c ): bool => str_starts_with( $c, 'Sanalpos\\Engine\\Generated\\SanalposModule' ) && ! str_ends_with( $c, 'Trap' ) );
+	$bytes = array_sum( array_map( static fn( string $c ): int => (int) filesize( (string) ( new ReflectionClass( $c ) )->getFileName() ), $parts ) );
 	$times = array();
 	for ( $i = 0; $i < $calls; $i++ ) {
 		$t = hrtime( true );
 		$engine->call( $request );
 		$times[] = ( hrtime( true ) - $t ) / 1e6;
 	}
-	echo json_encode( array( 'cold_ms' => $cold, 'warm_ms' => $times ? median( $times ) : null, 'peak_mb' => $peak ) ), "\n";
+	echo json_encode( array( 'cold_ms' => $cold, 'warm_ms' => $times ? median( $times ) : null, 'peak_mb' => $peak, 'files' => count( $parts ), 'bytes' => $bytes ) ), "\n";
 }
 
 function median( array $values ): float {
-	if ( ! $values ) {
-		return NAN;
-	}
 	sort( $values );
 	return (float) $values[ intdiv( count( $values ), 2 ) ];
 }
 
 /** @return array<string, float> */
 function run_json( array $command ): array {
-	$out = shell_exec( implode( ' ', array_map( 'escapeshellarg', $command ) ) );
+	$out  = shell_exec( implode( ' ', array_map( 'escapeshellarg', $command ) ) . ' 2>&1' );
 	$data = json_decode( (string) $out, true );
 	if ( ! is_array( $data ) ) {
 		fwrite( STDERR, 'bench: ' . implode( ' ', $command ) . " failed:\n$out\n" );
@@ -70,53 +66,9 @@ function run_json( array $command ): array {
 	return $data;
 }
 
-$cache = sys_get_temp_dir() . '/sanalpos-bench-opcache-' . getmypid();
-@mkdir( $cache );
-$php = array(
-	'opcache off' => array( PHP_BINARY, '-d', 'opcache.enable_cli=0' ),
-	'opcache on'  => array( PHP_BINARY, '-d', 'opcache.enable_cli=1', '-d', "opcache.file_cache=$cache", '-d', 'opcache.jit=disable', '-d', 'opcache.validate_timestamps=0', '-d', 'opcache.file_update_protection=0' ),
-);
-
-$version   = json_decode( shell_exec( escapeshellarg( PHP_BINARY ) . ' -r ' . escapeshellarg( 'require "' . $root . '/plugin-php/src/autoload.php"; echo (new Sanalpos\Engine\PhpEngine("' . $root . '/plugin-php/engine"))->call(\'{"op":"version"}\');' ) ), true );
-$available = $version['result']['ops'] ?? array();
-$wasm      = $root . '/build/wasm/sanalpos.raw.wasm';
-$native    = $root . '/target/release/sanalpos';
-
-$rows = array();
-foreach ( $requests as $op => $request ) {
-	if ( ! in_array( $op, $available, true ) ) {
-		$rows[] = array( $op, 'n/a (op not implemented yet)' );
-		continue;
-	}
-	$cells = array( $op );
-	foreach ( $php as $mode => $cmd ) {
-		$child = array_merge( $cmd, array( __FILE__, 'child', $op ) );
-		run_json( array_merge( $child, array( '0' ) ) ); // primes opcache's file cache
-		run_json( array_merge( $child, array( '0' ) ) );
-		$cold = array();
-		$peak = array();
-		for ( $i = 0; $i < RUNS_COLD; $i++ ) {
-			$r      = run_json( array_merge( $child, array( '0' ) ) );
-			$cold[] = $r['cold_ms'];
-			$peak[] = $r['peak_mb'];
-		}
-		$warm    = run_json( array_merge( $child, array( (string) CALLS_WARM ) ) );
-		$cells[] = sprintf( '%.1f', median( $cold ) );
-		$cells[] = sprintf( '%.3f', $warm['warm_ms'] );
-		$cells[] = sprintf( '%.1f', max( $peak ) );
-	}
-	$node    = run_json( array( 'node', __DIR__ . '/node-raw.mjs', $wasm, $request, (string) CALLS_WARM ) );
-	$cells[] = sprintf( '%.1f / %.4f', $node['cold_ms'], $node['warm_ms'] );
-	$cells[] = native( $native, $request );
-	$cells[] = 'n/a (FFI engine not merged yet)';
-	$rows[]  = $cells;
-}
-array_map( 'unlink', glob( "$cache/*/*/*/*" ) ?: array() );
-shell_exec( 'rm -rf ' . escapeshellarg( $cache ) );
-
-/** Native core: one process answering CALLS_WARM requests; cold = spawn + one answer. */
-function native( string $cli, string $request ): string {
-	$time = static function ( int $lines ) use ( $cli, $request ): float {
+/** Native core: one process answering CALLS_WARM requests; warm = (batch - cold) per request. */
+function native_warm( string $cli, string $request ): float {
+	$time  = static function ( int $lines ) use ( $cli, $request ): float {
 		$input = tmpfile(); // through a file: a pipe would fill up while the answers wait unread
 		fwrite( $input, str_repeat( $request . "\n", $lines ) );
 		rewind( $input );
@@ -128,17 +80,72 @@ function native( string $cli, string $request ): string {
 	};
 	$cold  = median( array_map( $time, array_fill( 0, RUNS_COLD, 1 ) ) );
 	$batch = $time( 20 * CALLS_WARM );
-	return sprintf( '%.1f / %.4f', $cold, max( 0.0, $batch - $cold ) / ( 20 * CALLS_WARM ) );
+	return max( 0.0, $batch - $cold ) / ( 20 * CALLS_WARM );
 }
 
-$module = $root . '/plugin-php/engine/SanalposModule.php';
-$stats  = shell_exec( escapeshellarg( $root . '/target/debug/wasm2php' ) . ' ' . escapeshellarg( $wasm ) . ' --stats' );
-preg_match( '/translated in (\d+) ms/', (string) $stats, $translated );
+$cache = sys_get_temp_dir() . '/sanalpos-bench-opcache-' . getmypid();
+@mkdir( $cache );
+$opcache_on = array( '-d', 'opcache.enable_cli=1', '-d', 'opcache.jit=disable', '-d', 'opcache.file_update_protection=0' );
+$php        = array(
+	'off'           => array( PHP_BINARY, '-d', 'opcache.enable_cli=0' ),
+	'on'            => array_merge( array( PHP_BINARY ), $opcache_on, array( '-d', "opcache.file_cache=$cache", '-d', 'opcache.validate_timestamps=0' ) ),
+	'first compile' => array_merge( array( PHP_BINARY ), $opcache_on ),
+);
+$wasm     = $root . '/build/wasm/sanalpos.raw.wasm';
+$native   = $root . '/target/release/sanalpos';
+$requests = array();
+foreach ( file( $root . '/tests/bench/requests.jsonl', FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES ) as $line ) {
+	$requests[ json_decode( $line, true )['op'] ] = $line;
+}
+
+$rows = array();
+foreach ( $requests as $op => $request ) {
+	$file = tempnam( sys_get_temp_dir(), 'sanalpos-request' );
+	file_put_contents( $file, $request );
+	$r = array( 'op' => $op );
+	foreach ( $php as $mode => $cmd ) {
+		$child = array_merge( $cmd, array( __FILE__, 'child', 'php', $file ) );
+		if ( 'on' === $mode ) {
+			run_json( array_merge( $child, array( '0' ) ) ); // primes opcache's file cache
+		}
+		$cold = array();
+		$peak = 0.0;
+		for ( $i = 0; $i < RUNS_COLD; $i++ ) {
+			$c      = run_json( array_merge( $child, array( '0' ) ) );
+			$cold[] = $c['cold_ms'];
+			$peak   = max( $peak, $c['peak_mb'] );
+		}
+		$r[ $mode ] = array( 'cold' => median( $cold ), 'peak' => $peak, 'files' => $c['files'], 'bytes' => $c['bytes'] );
+		if ( 'first compile' !== $mode ) {
+			$r[ $mode ]['warm'] = run_json( array_merge( $child, array( (string) CALLS_WARM ) ) )['warm_ms'];
+		}
+	}
+	$r['ffi']    = run_json( array( PHP_BINARY, __FILE__, 'child', 'ffi', $file, (string) CALLS_WARM ) )['warm_ms'];
+	$r['node']   = run_json( array( 'node', __DIR__ . '/node-raw.mjs', $wasm, $request, (string) CALLS_WARM ) )['warm_ms'];
+	$r['native'] = native_warm( $native, $request );
+	$rows[]      = $r;
+	unlink( $file );
+}
+shell_exec( 'rm -rf ' . escapeshellarg( $cache ) );
+
+$module = $root . '/plugin-php/engine/php';
+$files  = glob( "$module/*" ) ?: array();
+$total  = array_sum( array_map( 'filesize', $files ) );
+$gzip   = strlen( (string) gzencode( implode( '', array_map( 'file_get_contents', $files ) ), 9 ) );
+$stats  = (string) shell_exec( escapeshellarg( $root . '/target/debug/wasm2php' ) . ' ' . escapeshellarg( $wasm ) . ' --stats' );
+preg_match( '/translated in (\d+) ms/', $stats, $translated );
 
 echo "\nPHP engine (PHP " . PHP_VERSION . '), ' . gethostname() . ', load ' . implode( ' ', array_map( fn( $l ) => sprintf( '%.1f', $l ), sys_getloadavg() ?: array() ) ) . "\n";
-printf( "translated module: %s bytes (%s gzipped) from a %s-byte .wasm, translated in %s ms\n\n", number_format( filesize( $module ) ), number_format( strlen( gzencode( (string) file_get_contents( $module ), 9 ) ) ), number_format( filesize( $wasm ) ), $translated[1] ?? '?' );
-echo "| op | PHP cold ms (opcache off) | PHP warm ms (off) | peak MB (off) | PHP cold ms (opcache on) | PHP warm ms (on) | peak MB (on) | Node cold / warm ms | native cold / warm ms | FFI |\n";
-echo "|---|---|---|---|---|---|---|---|---|---|\n";
-foreach ( $rows as $cells ) {
-	echo '| ' . implode( ' | ', $cells ) . " |\n";
+printf( "translated module: %d files, %s bytes (%s gzipped) from a %s-byte .wasm, translated in %s ms\n\n", count( $files ), number_format( $total ), number_format( $gzip ), number_format( (int) filesize( $wasm ) ), $translated[1] ?? '?' );
+printf( "Targets (issue #8): warm payment.prepare and callback.verify ≤ %.0f ms with opcache; cold ≤ %.0f ms with opcache; peak ≤ %.0f MB.\n\n", TARGET_WARM_MS, TARGET_COLD_MS, TARGET_PEAK_MB );
+echo "| op | cold ms (opcache off / on / first compile) | warm ms (off / on) | peak MB (off / on / first compile) | loaded (files, KB) | FFI warm ms | Node warm ms | native warm ms | PHP on ÷ FFI / Node / native |\n";
+echo "|---|---|---|---|---|---|---|---|---|\n";
+foreach ( $rows as $r ) {
+	[ $off, $on, $first ] = array( $r['off'], $r['on'], $r['first compile'] );
+	printf(
+		"| %s | %.1f / %.1f / %.1f | %.2f / %.2f | %.1f / %.1f / %.1f | %d, %d | %.3f | %.3f | %.4f | %.0f× / %.0f× / %.0f× |\n",
+		$r['op'], $off['cold'], $on['cold'], $first['cold'], $off['warm'], $on['warm'], $off['peak'], $on['peak'], $first['peak'], $on['files'], $on['bytes'] >> 10,
+		$r['ffi'], $r['node'], $r['native'], $on['warm'] / $r['ffi'], $on['warm'] / $r['node'], $on['warm'] / max( $r['native'], 1e-6 )
+	);
 }
+echo "\nInstructions the module uses (wasm2php --stats):\n", $stats;

@@ -74,12 +74,17 @@ final class PhpEngineTest extends TestCase {
 	public function test_usable_only_with_a_module_stamped_with_the_shipped_wasm_hash(): void {
 		$this->assertNull( PhpEngine::isUsable( Paths::engineDir() ) );
 
-		$dir = sys_get_temp_dir() . '/sanalpos-php-engine-' . getmypid();
-		@mkdir( $dir );
+		$dir    = sys_get_temp_dir() . '/sanalpos-php-engine-' . getmypid();
+		$module = $dir . '/' . PhpEngine::MODULE_DIR;
+		$built  = Paths::engineDir() . '/' . PhpEngine::MODULE_DIR;
+		@mkdir( $module, 0777, true );
 		try {
 			$this->assertStringContainsString( 'missing', (string) PhpEngine::isUsable( $dir ) );
 
-			copy( Paths::engineDir() . '/' . PhpEngine::MODULE_FILE, $dir . '/' . PhpEngine::MODULE_FILE );
+			copy( "$built/" . PhpEngine::MODULE_FILE, "$module/" . PhpEngine::MODULE_FILE );
+			$this->assertStringContainsString( 'missing', (string) PhpEngine::isUsable( $dir ), 'the data file is part of the module' );
+
+			file_put_contents( "$module/" . PhpEngine::DATA_FILE, "// wasm-sha256: 0000000000000000000000000000000000000000000000000000000000000000\n" );
 			$this->assertStringContainsString( 'no .wasm', (string) PhpEngine::isUsable( $dir ) );
 
 			file_put_contents( $dir . '/' . PhpEngine::WASM_FILE, 'not the module' );
@@ -92,9 +97,43 @@ final class PhpEngineTest extends TestCase {
 			}
 
 			copy( Paths::engineDir() . '/' . PhpEngine::WASM_SHA256, $dir . '/' . PhpEngine::WASM_SHA256 );
+			$this->assertStringContainsString( PhpEngine::DATA_FILE, (string) PhpEngine::isUsable( $dir ), 'a data file from another .wasm' );
+
+			copy( "$built/" . PhpEngine::DATA_FILE, "$module/" . PhpEngine::DATA_FILE );
 			$this->assertNull( PhpEngine::isUsable( $dir ) );
 		} finally {
-			array_map( 'unlink', glob( $dir . '/*' ) ?: array() );
+			array_map( 'unlink', array_merge( glob( "$module/*" ) ?: array(), glob( "$dir/*.*" ) ?: array() ) );
+			rmdir( $module );
+			rmdir( $dir );
+		}
+	}
+
+	public function test_a_part_from_another_wasm_fails_the_call_and_the_engine_stays_off(): void {
+		$dir    = sys_get_temp_dir() . '/sanalpos-php-engine-parts-' . getmypid();
+		$module = $dir . '/' . PhpEngine::MODULE_DIR;
+		$built  = Paths::engineDir() . '/' . PhpEngine::MODULE_DIR;
+		@mkdir( $module, 0777, true );
+		try {
+			copy( Paths::engineDir() . '/' . PhpEngine::WASM_SHA256, $dir . '/' . PhpEngine::WASM_SHA256 );
+			$stamp = (string) strtok( (string) file_get_contents( $dir . '/' . PhpEngine::WASM_SHA256 ), ' ' );
+			foreach ( glob( "$built/*" ) ?: array() as $file ) {
+				$bytes = (string) file_get_contents( $file );
+				// The parts (not the module class or the data file) come from another .wasm.
+				$part = (bool) preg_match( '/_\d+\.php$/', $file );
+				file_put_contents( "$module/" . basename( $file ), $part ? str_replace( $stamp, str_repeat( '0', 64 ), $bytes ) : $bytes );
+			}
+			$this->assertNull( PhpEngine::isUsable( $dir ), 'parts are checked as they load' );
+			// In a process of its own: a part once loaded stays loaded.
+			$script = sprintf(
+				'require %s; $e = new Sanalpos\Engine\PhpEngine( %s ); foreach ( array( 1, 2 ) as $i ) { try { $e->call( \'{"op":"version"}\' ); } catch ( Sanalpos\Engine\EngineException $x ) { echo $x->errorCode(), "\n"; } } echo Sanalpos\Engine\PhpEngine::isUsable( %2$s ) ?? "usable";',
+				var_export( Paths::repo() . '/plugin-php/src/autoload.php', true ),
+				var_export( $dir, true )
+			);
+			$out = (string) shell_exec( escapeshellarg( PHP_BINARY ) . ' -r ' . escapeshellarg( $script ) . ' 2>&1' );
+			$this->assertMatchesRegularExpression( '/^engine\.module_mismatch\nengine\.module_mismatch\nthe PHP engine\'s module is incomplete: .*_\d+\.php was translated from a different \.wasm/', $out );
+		} finally {
+			array_map( 'unlink', array_merge( glob( "$module/*" ) ?: array(), glob( "$dir/*.*" ) ?: array() ) );
+			rmdir( $module );
 			rmdir( $dir );
 		}
 	}

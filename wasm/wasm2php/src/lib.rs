@@ -1,6 +1,18 @@
-//! wasm2php: translates a WebAssembly module ahead of time into one plain PHP class, in the
+//! wasm2php: translates a WebAssembly module ahead of time into plain PHP classes, in the
 //! spirit of binaryen's wasm2js and wasm2c, so the plugin runs the same `.wasm` on PHP hosts
 //! without FFI or extensions.
+//!
+//! # Files
+//!
+//! The output is one directory, every file stamped with the `.wasm`'s SHA-256:
+//! - `<class>.php`: the module class (one instance = one wasm instance: memory, globals,
+//!   tables), its exports and the runtime helpers. The only file a host `require`s: it registers
+//!   the class loader of the parts.
+//! - `<class>_<n>.php`: the translated functions, as static methods split into parts of about
+//!   [`Options::part_bytes`] (see `split.rs`). A part is loaded on the first call into it, so a
+//!   request compiles only the parts it runs, not the whole module.
+//! - `<class>.data`: the data segments, after a stamp line; read at instantiation, so they cost
+//!   no compile time or memory.
 //!
 //! # Value representation in the generated PHP
 //!
@@ -12,7 +24,7 @@
 //! | `f64` | `float` |
 //! | `funcref` | the method name of the function (`'f12'`) or `null` |
 //!
-//! Linear memory is one PHP string (`$this->m`) written byte by byte in place; loads use
+//! Translated functions take the instance as their first argument (`$I`). Linear memory is one PHP string (`$I->m`) written byte by byte in place; loads use
 //! `unpack`/`ord`. Every access is bounds-checked and a failure throws the module's trap
 //! exception (`<Class>Trap`). Structured control flow becomes `goto` labels (a block's label sits
 //! after its end, a loop's at its start), `br_table` a `switch`. The wasm value stack becomes
@@ -21,7 +33,9 @@
 //! Anything the translator does not support is an [`Error`] naming it, never silently wrong code.
 
 mod body;
+mod emit;
 mod php;
+mod split;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -39,18 +53,25 @@ pub struct Options {
     pub namespace: String,
     /// Name of the module class; the trap exception is `<class>Trap`.
     pub class: String,
+    /// About how many bytes of PHP one part holds (a larger function gets a part of its own).
+    pub part_bytes: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { namespace: "Sanalpos\\Engine\\Generated".into(), class: "SanalposModule".into() }
+        Options {
+            namespace: "Sanalpos\\Engine\\Generated".into(),
+            class: "SanalposModule".into(),
+            part_bytes: 32 * 1024,
+        }
     }
 }
 
-/// The generated PHP file and what went into it.
+/// The generated files (to be written into one directory) and what went into them.
 #[derive(Debug)]
 pub struct Translation {
-    pub php: String,
+    /// File name and contents, the module class first.
+    pub files: Vec<(String, Vec<u8>)>,
     pub stats: Stats,
 }
 
@@ -61,6 +82,8 @@ pub struct Stats {
     pub sha256: String,
     pub wasm_bytes: usize,
     pub functions: usize,
+    /// Parts the functions are split into (one file each).
+    pub parts: usize,
     /// How often each instruction occurs in the function bodies, by its wasm text name.
     pub instructions: BTreeMap<String, usize>,
 }
@@ -173,9 +196,25 @@ impl Module<'_> {
         let g = &self.globals[index as usize];
         (!g.mutable).then_some(g.init)
     }
+
+    /// The functions called from outside the module's code: exports, the start function, and
+    /// every function a reference can name (tables, globals, element segments), in that order.
+    fn roots(&self) -> Vec<u32> {
+        let exports = self.exports.iter().filter(|(_, kind, _)| *kind == ExternalKind::Func).map(|(_, _, f)| *f);
+        let tables = self.tables.iter().filter_map(|t| match t.init {
+            Const::Ref(r) => r,
+            _ => None,
+        });
+        let globals = self.globals.iter().filter_map(|g| match g.init {
+            Const::Ref(r) => r,
+            _ => None,
+        });
+        let elements = self.elements.iter().flat_map(|e| e.items.iter().flatten().copied());
+        exports.chain(self.start).chain(tables).chain(globals).chain(elements).collect()
+    }
 }
 
-/// Translates `wasm` into the PHP source of one file.
+/// Translates `wasm` into the PHP files of one directory.
 pub fn translate(wasm: &[u8], options: &Options) -> Result<Translation, Error> {
     Validator::new().validate_all(wasm)?;
     let module = parse(wasm)?;
@@ -183,16 +222,21 @@ pub fn translate(wasm: &[u8], options: &Options) -> Result<Translation, Error> {
         sha256: Sha256::digest(wasm).iter().map(|b| format!("{b:02x}")).collect(),
         wasm_bytes: wasm.len(),
         functions: module.funcs.len(),
+        parts: 0,
         instructions: BTreeMap::new(),
     };
-    let mut functions = String::new();
+    let mut methods = Vec::with_capacity(module.bodies.len());
     for (index, body) in module.bodies.iter().enumerate() {
-        let code = body::translate(&module, index as u32, body, &mut stats.instructions)
+        let method = body::translate(&module, index as u32, body, &mut stats.instructions)
             .map_err(|e| Error(format!("function {index}: {e}")))?;
-        functions.push_str(&code);
+        methods.push(method);
     }
-    let php = emit(&module, options, &stats, &functions)?;
-    Ok(Translation { php, stats })
+    let sizes = methods.iter().map(|m| m.code.len()).collect::<Vec<_>>();
+    let callees = methods.iter().map(|m| m.callees.clone()).collect::<Vec<_>>();
+    let parts = split::parts(&sizes, &callees, &module.roots(), options.part_bytes.max(1));
+    stats.parts = parts.len();
+    let files = emit::files(&module, options, &stats, &methods, &parts);
+    Ok(Translation { files, stats })
 }
 
 fn parse(wasm: &[u8]) -> Result<Module<'_>, Error> {
@@ -367,129 +411,4 @@ fn eval_const(m: &Module, expr: &ConstExpr) -> Result<Const, Error> {
         stack.push(value);
     }
     stack.pop().ok_or_else(|| Error("empty constant expression".into()))
-}
-
-/// Writes the whole PHP file.
-fn emit(m: &Module, options: &Options, stats: &Stats, functions: &str) -> Result<String, Error> {
-    let class = &options.class;
-    let mut out = String::new();
-    out.push_str("<?php\n");
-    out.push_str(&format!(
-        "// Generated by wasm2php from a {}-byte .wasm. Do not edit: `make` rebuilds it.\n",
-        stats.wasm_bytes
-    ));
-    out.push_str(&format!("// wasm-sha256: {}\n\n", stats.sha256));
-    if !options.namespace.is_empty() {
-        out.push_str(&format!("namespace {};\n\n", options.namespace));
-    }
-    out.push_str(&format!("/** A WebAssembly trap: the instance must not be used again. */\nfinal class {class}Trap extends \\RuntimeException {{}}\n\n"));
-    out.push_str(&format!("/** The translated module: one instance = one wasm instance (memory, globals, tables). */\nfinal class {class} {{\n"));
-    out.push_str(&format!("\tpublic const WASM_SHA256 = '{}';\n", stats.sha256));
-    out.push_str(&format!(
-        "\t/** Linear memory at instantiation, in 64 KiB pages. */\n\tpublic const INITIAL_PAGES = {};\n",
-        m.memory.map_or(0, |(initial, _)| initial)
-    ));
-    out.push_str("\t/** Signature of every function, for call_indirect. */\n\tprivate const SIG = array(");
-    for f in 0..m.funcs.len() as u32 {
-        out.push_str(&format!("'{}' => '{}', ", php::func_name(f), m.func_type(f).signature()));
-    }
-    out.push_str(");\n\n");
-    out.push_str("\t/** Linear memory, written in place. */\n\tpublic string $m = '';\n\t/** Its size in bytes. */\n\tpublic int $n = 0;\n");
-    out.push_str("\t/** Memory size limit in pages (the module's maximum or the host's cap, the lower). */\n\tprivate int $maxPages = 0;\n");
-    out.push_str("\t/** True once memory.grow was refused because of the host's cap (not the module's maximum). */\n\tpublic bool $capped = false;\n");
-    out.push_str("\tprivate int $hostCap = 0;\n\t/** @var array<int, array<int, ?string>> */\n\tprivate array $tables = array();\n\tprivate array $tableMax = array();\n");
-    out.push_str("\t/** @var array<int, array<int, ?string>> passive element segments (dropped ones are empty) */\n\tprivate array $elems = array();\n");
-    out.push_str("\t/** @var array<int, string> passive data segments (dropped ones are empty) */\n\tprivate array $data = array();\n");
-    for (i, g) in m.globals.iter().enumerate() {
-        if g.mutable {
-            out.push_str(&format!("\tprivate $g{i} = {};\n", Const::php(g.init)));
-        }
-    }
-    out.push('\n');
-
-    // Instantiation: memory, tables, element and data segments, start function (spec order).
-    out.push_str(
-        "\t/** @param int $hostCapPages the most pages memory.grow may reach here (the host's memory cap) */\n",
-    );
-    out.push_str("\tpublic function __construct( int $hostCapPages = 65536 ) {\n");
-    out.push_str("\t\t$this->hostCap = $hostCapPages;\n");
-    if let Some((initial, maximum)) = m.memory {
-        out.push_str(&format!("\t\t$this->maxPages = {};\n", maximum.unwrap_or(65536).min(65536)));
-        out.push_str(&format!(
-            "\t\t$this->m = \\str_repeat( \"\\0\", {} );\n\t\t$this->n = {};\n",
-            initial << 16,
-            initial << 16
-        ));
-    }
-    for (i, t) in m.tables.iter().enumerate() {
-        out.push_str(&format!(
-            "\t\t$this->tables[{i}] = \\array_fill( 0, {}, {} );\n\t\t$this->tableMax[{i}] = {};\n",
-            t.initial,
-            t.init.php(),
-            t.maximum.unwrap_or(u32::MAX as u64)
-        ));
-        if t.initial == 0 {
-            out.push_str(&format!("\t\t$this->tables[{i}] = array();\n"));
-        }
-    }
-    for (i, e) in m.elements.iter().enumerate() {
-        let items = e.items.iter().map(|r| Const::Ref(*r).php()).collect::<Vec<_>>().join(", ");
-        match e.active {
-            Some((table, offset)) => {
-                out.push_str(&format!("\t\t$this->tableInitFrom( {table}, {offset}, array( {items} ) );\n"));
-                out.push_str(&format!("\t\t$this->elems[{i}] = array();\n"));
-            }
-            None if e.declared => out.push_str(&format!("\t\t$this->elems[{i}] = array();\n")),
-            None => out.push_str(&format!("\t\t$this->elems[{i}] = array( {items} );\n")),
-        }
-    }
-    for (i, d) in m.data.iter().enumerate() {
-        match d.offset {
-            Some(offset) => {
-                out.push_str(&format!("\t\t$this->write( {offset}, {} );\n", php::string_literal(d.bytes)));
-                out.push_str(&format!("\t\t$this->data[{i}] = '';\n"));
-            }
-            None => out.push_str(&format!("\t\t$this->data[{i}] = {};\n", php::string_literal(d.bytes))),
-        }
-    }
-    if let Some(start) = m.start {
-        out.push_str(&format!("\t\t$this->{}();\n", php::func_name(start)));
-    }
-    out.push_str("\t}\n\n");
-
-    // Exported functions: public wrappers that normalise i32 arguments.
-    out.push_str("\t/** Exported functions: name => public method. */\n\tpublic const EXPORTS = array(");
-    for (name, _, _) in m.exports.iter().filter(|(_, kind, _)| *kind == ExternalKind::Func) {
-        out.push_str(&format!("{} => '{}', ", php::string_literal(name.as_bytes()), php::export_name(name)));
-    }
-    out.push_str(");\n\n");
-    for (name, kind, index) in &m.exports {
-        if *kind != ExternalKind::Func {
-            continue;
-        }
-        let ty = m.func_type(*index);
-        let params = (0..ty.params.len()).map(|i| format!("$p{i}")).collect::<Vec<_>>();
-        let args = ty
-            .params
-            .iter()
-            .enumerate()
-            .map(|(i, t)| match t {
-                ValType::I32 | ValType::F32 => format!("$p{i} & 0xFFFFFFFF"),
-                _ => format!("$p{i}"),
-            })
-            .collect::<Vec<_>>();
-        out.push_str(&format!(
-            "\t/** Export `{}` ({}). */\n\tpublic function {}( {} ) {{\n\t\treturn $this->{}( {} );\n\t}}\n\n",
-            name.replace("*/", "* /"),
-            ty.signature(),
-            php::export_name(name),
-            params.join(", "),
-            php::func_name(*index),
-            args.join(", ")
-        ));
-    }
-    out.push_str(functions);
-    out.push_str(include_str!("runtime.php").replace("TRAP", &format!("{class}Trap")).as_str());
-    out.push_str("}\n");
-    Ok(out)
 }

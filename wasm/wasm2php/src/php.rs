@@ -8,6 +8,36 @@ pub fn func_name(index: u32) -> String {
     format!("f{index}")
 }
 
+/// Marks where the class holding a function goes in a call (`<class>::f12`): functions are
+/// split into parts after they are translated, then [`resolve_targets`] fills the classes in.
+const TARGET_START: char = '\u{1}';
+const TARGET_END: char = '\u{2}';
+
+/// The static method implementing function `index`, its class still to be resolved.
+pub fn call_target(index: u32) -> String {
+    format!("{TARGET_START}{index}{TARGET_END}::{}", func_name(index))
+}
+
+/// Replaces every call target's marker by `class(function)`.
+pub fn resolve_targets(code: &str, class: impl Fn(u32) -> String) -> String {
+    let mut out = String::with_capacity(code.len() + code.len() / 8);
+    let mut rest = code;
+    while let Some(start) = rest.find(TARGET_START) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let end = after.find(TARGET_END).unwrap_or(after.len());
+        out.push_str(&class(after[..end].parse().unwrap_or(u32::MAX)));
+        rest = after.get(end + 1..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Arguments of a translated function: the instance (`$I`, holding memory, globals and tables), then the wasm arguments.
+pub fn args_with_instance(args: &[String]) -> String {
+    std::iter::once("$I").chain(args.iter().map(String::as_str)).collect::<Vec<_>>().join(", ")
+}
+
 /// Public method name of an export: `x_<name>` when the name is a plain identifier, else hex.
 pub fn export_name(name: &str) -> String {
     if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
@@ -59,7 +89,7 @@ pub fn i64_literal(v: i64) -> String {
 pub fn f64_literal(bits: u64) -> String {
     let v = f64::from_bits(bits);
     if v.is_nan() {
-        format!("self::f64FromBits( {} )", i64_literal(bits as i64))
+        format!("$I->f64FromBits( {} )", i64_literal(bits as i64))
     } else if v.is_infinite() {
         if v > 0.0 { "\\INF" } else { "(-\\INF)" }.into()
     } else if v.is_sign_negative() {
@@ -100,5 +130,11 @@ mod tests {
         assert_eq!(string_literal(b"a\"$\\\x00\xff"), "\"a\\\"\\$\\\\\\x00\\xff\"");
         assert_eq!(export_name("alloc"), "x_alloc");
         assert_eq!(export_name("a-b"), "x_612d62");
+        assert_eq!(
+            resolve_targets(&format!("{}( $I ) + {}( $I, 1 )", call_target(7), call_target(12)), |f| format!("C{f}")),
+            "C7::f7( $I ) + C12::f12( $I, 1 )"
+        );
+        assert_eq!(args_with_instance(&[]), "$I");
+        assert_eq!(args_with_instance(&["$l0".into(), "5".into()]), "$I, $l0, 5");
     }
 }

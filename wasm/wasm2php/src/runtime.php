@@ -1,5 +1,76 @@
 	// ---- Runtime (from wasm/wasm2php/src/runtime.php) ----
 	// i32 values are ints in 0..0xFFFFFFFF, i64 values PHP ints, f32 values their bits, f64 floats.
+	// Public: the parts call them through the instance (`$I->oob()`, `$I->add64( $a, $b )`).
+
+	/**
+	 * Class loader of the parts: `<class>_7` is `<class>_7.php` beside this file, and must come
+	 * from the same .wasm as this file (a half-updated install fails clearly, not strangely).
+	 *
+	 * @throws \UnexpectedValueException when the part is missing or from another .wasm.
+	 */
+	public static function load( string $class ): void {
+		$prefix = self::class . '_';
+		$part   = \substr( $class, \strlen( $prefix ) );
+		if ( ! \str_starts_with( $class, $prefix ) || (string) (int) $part !== $part ) {
+			return;
+		}
+		$file = __DIR__ . '/' . self::FILE . '_' . $part . '.php';
+		if ( ! \is_file( $file ) ) {
+			throw new \UnexpectedValueException( "$file is missing" );
+		}
+		require $file;
+		if ( ! \class_exists( $class, false ) || $class::WASM_SHA256 !== self::WASM_SHA256 ) {
+			throw new \UnexpectedValueException( "$file was translated from a different .wasm" );
+		}
+	}
+
+	/** The data file, read once per process; its first line is the stamp of this module. */
+	private static ?string $segments = null;
+
+	private static function segments(): string {
+		if ( null === self::$segments ) {
+			$file = __DIR__ . '/' . self::FILE . '.data';
+			$data = \is_file( $file ) ? \file_get_contents( $file ) : false;
+			if ( ! \is_string( $data ) || ! \str_starts_with( $data, '// wasm-sha256: ' . self::WASM_SHA256 . "\n" ) ) {
+				throw new \UnexpectedValueException( "$file is missing or was translated from a different .wasm" );
+			}
+			self::$segments = $data;
+		}
+		return self::$segments;
+	}
+
+	/**
+	 * Linear memory at instantiation: `$size` zero bytes with the data file's runs of bytes, read
+	 * in order from `$from`, at their addresses.
+	 *
+	 * @param list<array{0: int, 1: int}> $runs address and length, ascending and disjoint
+	 */
+	private static function image( int $size, int $from, array $runs ): string {
+		$data = self::segments();
+		$m    = '';
+		foreach ( $runs as [ $at, $len ] ) {
+			$m    .= \str_repeat( "\0", $at - \strlen( $m ) ) . \substr( $data, $from, $len );
+			$from += $len;
+		}
+		return $m . \str_repeat( "\0", $size - \strlen( $m ) );
+	}
+
+	/**
+	 * The function implementing table entry `$i`, checked against the expected signature.
+	 */
+	public function callee( int $table, int $i, string $signature ): \Closure {
+		$f = $this->tables[ $table ][ $i ] ?? null;
+		if ( null === $f ) {
+			if ( $i >= \count( $this->tables[ $table ] ) ) {
+				throw new TRAP( 'undefined element: call_indirect out of table bounds' );
+			}
+			throw new TRAP( 'uninitialized element' );
+		}
+		if ( self::SIG[ $f ] !== $signature ) {
+			throw new TRAP( 'indirect call type mismatch' );
+		}
+		return $this->closures[ $f ] ??= \Closure::fromCallable( self::class . '_' . self::PART[ $f ] . '::' . $f );
+	}
 
 	/** Copies `$bytes` into memory at `$at` (bounds-checked; the host writes requests with it). */
 	public function write( int $at, string $bytes ): void {
@@ -8,8 +79,9 @@
 			$this->oob();
 		}
 		if ( $len <= self::BYTEWISE ) {
+			$m = &$this->m;
 			for ( $i = 0; $i < $len; $i++ ) {
-				$this->m[ $at + $i ] = $bytes[ $i ];
+				$m[ $at++ ] = $bytes[ $i ];
 			}
 		} else {
 			$this->m = \substr_replace( $this->m, $bytes, $at, $len );
@@ -30,15 +102,23 @@
 	 */
 	private const BYTEWISE = 2048;
 
-	private function trap( string $message ): never {
+	public function trap( string $message ): never {
 		throw new TRAP( $message );
 	}
 
-	private function oob(): never {
+	public function oob(): never {
 		throw new TRAP( 'out of bounds memory access' );
 	}
 
-	private function grow( int $delta ): int {
+	/**
+	 * Error handler while wasm code runs: loads read the memory string unchecked, and PHP warns
+	 * about a read past its end (`$m[$at]`: uninitialized string offset; unpack: not enough input).
+	 */
+	public static function outOfBounds( int $level, string $message ): never {
+		throw new TRAP( "out of bounds memory access ($message)" );
+	}
+
+	public function grow( int $delta ): int {
 		$old = $this->n >> 16;
 		if ( $old + $delta > $this->maxPages ) {
 			return 0xFFFFFFFF;
@@ -54,38 +134,38 @@
 		return $old;
 	}
 
-	private function fill( int $at, int $value, int $len ): void {
+	public function fill( int $at, int $value, int $len ): void {
 		if ( $at + $len > $this->n ) {
 			$this->oob();
 		}
 		$byte = \chr( $value );
 		if ( $len <= self::BYTEWISE ) {
+			$m = &$this->m;
 			for ( $end = $at + $len; $at < $end; $at++ ) {
-				$this->m[ $at ] = $byte;
+				$m[ $at ] = $byte;
 			}
 		} else {
 			$this->m = \substr_replace( $this->m, \str_repeat( $byte, $len ), $at, $len );
 		}
 	}
 
-	private function copy( int $to, int $from, int $len ): void {
+	public function copy( int $to, int $from, int $len ): void {
 		if ( $to + $len > $this->n || $from + $len > $this->n ) {
 			$this->oob();
 		}
 		if ( $len > self::BYTEWISE ) {
 			$this->m = \substr_replace( $this->m, \substr( $this->m, $from, $len ), $to, $len );
-		} elseif ( $to <= $from ) {
-			for ( $i = 0; $i < $len; $i++ ) {
-				$this->m[ $to + $i ] = $this->m[ $from + $i ];
-			}
-		} else {
-			for ( $i = $len - 1; $i >= 0; $i-- ) {
-				$this->m[ $to + $i ] = $this->m[ $from + $i ];
-			}
+			return;
+		}
+		// Through a copy of the source bytes, so overlapping ranges copy correctly.
+		$m     = &$this->m;
+		$bytes = \substr( $m, $from, $len );
+		for ( $i = 0; $i < $len; $i++ ) {
+			$m[ $to++ ] = $bytes[ $i ];
 		}
 	}
 
-	private function init( int $segment, int $to, int $from, int $len ): void {
+	public function init( int $segment, int $to, int $from, int $len ): void {
 		$data = $this->data[ $segment ];
 		if ( $from + $len > \strlen( $data ) || $to + $len > $this->n ) {
 			$this->oob();
@@ -93,40 +173,25 @@
 		$this->write( $to, \substr( $data, $from, $len ) );
 	}
 
-	private function tableTrap(): never {
+	public function tableTrap(): never {
 		throw new TRAP( 'out of bounds table access' );
 	}
 
-	/** The method implementing table entry `$i`, checked against the expected signature. */
-	private function callee( int $table, int $i, string $signature ): string {
-		$f = $this->tables[ $table ][ $i ] ?? null;
-		if ( null === $f ) {
-			if ( $i >= \count( $this->tables[ $table ] ) ) {
-				throw new TRAP( 'undefined element: call_indirect out of table bounds' );
-			}
-			throw new TRAP( 'uninitialized element' );
-		}
-		if ( self::SIG[ $f ] !== $signature ) {
-			throw new TRAP( 'indirect call type mismatch' );
-		}
-		return $f;
-	}
-
-	private function tableGet( int $table, int $i ): ?string {
+	public function tableGet( int $table, int $i ): ?string {
 		if ( $i >= \count( $this->tables[ $table ] ) ) {
 			$this->tableTrap();
 		}
 		return $this->tables[ $table ][ $i ];
 	}
 
-	private function tableSet( int $table, int $i, ?string $f ): void {
+	public function tableSet( int $table, int $i, ?string $f ): void {
 		if ( $i >= \count( $this->tables[ $table ] ) ) {
 			$this->tableTrap();
 		}
 		$this->tables[ $table ][ $i ] = $f;
 	}
 
-	private function tableGrow( int $table, ?string $f, int $delta ): int {
+	public function tableGrow( int $table, ?string $f, int $delta ): int {
 		$old = \count( $this->tables[ $table ] );
 		if ( $old + $delta > $this->tableMax[ $table ] || $old + $delta > 10000000 ) {
 			return 0xFFFFFFFF;
@@ -137,7 +202,7 @@
 		return $old;
 	}
 
-	private function tableFill( int $table, int $at, ?string $f, int $len ): void {
+	public function tableFill( int $table, int $at, ?string $f, int $len ): void {
 		if ( $at + $len > \count( $this->tables[ $table ] ) ) {
 			$this->tableTrap();
 		}
@@ -146,7 +211,7 @@
 		}
 	}
 
-	private function tableCopy( int $dst, int $src, int $to, int $from, int $len ): void {
+	public function tableCopy( int $dst, int $src, int $to, int $from, int $len ): void {
 		if ( $to + $len > \count( $this->tables[ $dst ] ) || $from + $len > \count( $this->tables[ $src ] ) ) {
 			$this->tableTrap();
 		}
@@ -156,7 +221,7 @@
 		}
 	}
 
-	private function tableInit( int $table, int $segment, int $to, int $from, int $len ): void {
+	public function tableInit( int $table, int $segment, int $to, int $from, int $len ): void {
 		if ( $from + $len > \count( $this->elems[ $segment ] ) ) {
 			$this->tableTrap();
 		}
@@ -164,7 +229,7 @@
 	}
 
 	/** @param array<int, ?string> $items */
-	private function tableInitFrom( int $table, int $to, array $items ): void {
+	public function tableInitFrom( int $table, int $to, array $items ): void {
 		if ( $to + \count( $items ) > \count( $this->tables[ $table ] ) ) {
 			$this->tableTrap();
 		}
@@ -175,7 +240,7 @@
 
 	// -- i32 --
 
-	private static function mul32( int $a, int $b ): int {
+	public static function mul32( int $a, int $b ): int {
 		$r = $a * $b;
 		if ( \is_int( $r ) ) {
 			return $r & 0xFFFFFFFF;
@@ -183,21 +248,21 @@
 		return ( $a * ( $b & 0xFFFF ) + ( ( ( $a * ( $b >> 16 ) ) & 0xFFFF ) << 16 ) ) & 0xFFFFFFFF;
 	}
 
-	private static function divU32( int $a, int $b ): int {
+	public static function divU32( int $a, int $b ): int {
 		if ( 0 === $b ) {
 			throw new TRAP( 'integer divide by zero' );
 		}
 		return \intdiv( $a, $b );
 	}
 
-	private static function remU32( int $a, int $b ): int {
+	public static function remU32( int $a, int $b ): int {
 		if ( 0 === $b ) {
 			throw new TRAP( 'integer divide by zero' );
 		}
 		return $a % $b;
 	}
 
-	private static function divS32( int $a, int $b ): int {
+	public static function divS32( int $a, int $b ): int {
 		if ( 0 === $b ) {
 			throw new TRAP( 'integer divide by zero' );
 		}
@@ -207,24 +272,24 @@
 		return \intdiv( ( $a ^ 0x80000000 ) - 0x80000000, ( $b ^ 0x80000000 ) - 0x80000000 ) & 0xFFFFFFFF;
 	}
 
-	private static function remS32( int $a, int $b ): int {
+	public static function remS32( int $a, int $b ): int {
 		if ( 0 === $b ) {
 			throw new TRAP( 'integer divide by zero' );
 		}
 		return ( ( ( $a ^ 0x80000000 ) - 0x80000000 ) % ( ( $b ^ 0x80000000 ) - 0x80000000 ) ) & 0xFFFFFFFF;
 	}
 
-	private static function rotl32( int $a, int $n ): int {
+	public static function rotl32( int $a, int $n ): int {
 		$n &= 31;
 		return ( ( $a << $n ) | ( $a >> ( 32 - $n ) ) ) & 0xFFFFFFFF;
 	}
 
-	private static function rotr32( int $a, int $n ): int {
+	public static function rotr32( int $a, int $n ): int {
 		$n &= 31;
 		return ( ( $a >> $n ) | ( $a << ( 32 - $n ) ) ) & 0xFFFFFFFF;
 	}
 
-	private static function clz32( int $a ): int {
+	public static function clz32( int $a ): int {
 		if ( 0 === $a ) {
 			return 32;
 		}
@@ -248,7 +313,7 @@
 		return 0 === ( $a & 0x80000000 ) ? $n + 1 : $n;
 	}
 
-	private static function ctz32( int $a ): int {
+	public static function ctz32( int $a ): int {
 		if ( 0 === $a ) {
 			return 32;
 		}
@@ -272,7 +337,7 @@
 		return 0 === ( $a & 0x1 ) ? $n + 1 : $n;
 	}
 
-	private static function popcnt32( int $a ): int {
+	public static function popcnt32( int $a ): int {
 		$a -= ( $a >> 1 ) & 0x55555555;
 		$a  = ( $a & 0x33333333 ) + ( ( $a >> 2 ) & 0x33333333 );
 		$a  = ( $a + ( $a >> 4 ) ) & 0x0F0F0F0F;
@@ -281,7 +346,7 @@
 
 	// -- i64: PHP ints overflow into floats, so these wrap by hand --
 
-	private static function add64( int $a, int $b ): int {
+	public static function add64( int $a, int $b ): int {
 		$r = $a + $b;
 		if ( \is_int( $r ) ) {
 			return $r;
@@ -290,7 +355,7 @@
 		return $a < 0 ? $a - \PHP_INT_MIN + $b - \PHP_INT_MIN : $a + \PHP_INT_MIN + $b + \PHP_INT_MIN;
 	}
 
-	private static function sub64( int $a, int $b ): int {
+	public static function sub64( int $a, int $b ): int {
 		$r = $a - $b;
 		if ( \is_int( $r ) ) {
 			return $r;
@@ -298,7 +363,7 @@
 		return $a < 0 ? $a - \PHP_INT_MIN - $b - \PHP_INT_MIN : $a + \PHP_INT_MIN - $b + \PHP_INT_MIN;
 	}
 
-	private static function mul64( int $a, int $b ): int {
+	public static function mul64( int $a, int $b ): int {
 		$r = $a * $b;
 		if ( \is_int( $r ) ) {
 			return $r;
@@ -314,7 +379,7 @@
 		return ( ( $hi & 0xFFFFFFFF ) << 32 ) | ( $lo & 0xFFFFFFFF );
 	}
 
-	private static function divS64( int $a, int $b ): int {
+	public static function divS64( int $a, int $b ): int {
 		if ( 0 === $b ) {
 			throw new TRAP( 'integer divide by zero' );
 		}
@@ -324,7 +389,7 @@
 		return \intdiv( $a, $b );
 	}
 
-	private static function remS64( int $a, int $b ): int {
+	public static function remS64( int $a, int $b ): int {
 		if ( 0 === $b ) {
 			throw new TRAP( 'integer divide by zero' );
 		}
@@ -332,7 +397,7 @@
 	}
 
 	/** @return array{0: int, 1: int} unsigned quotient and remainder */
-	private static function divRemU64( int $a, int $b ): array {
+	public static function divRemU64( int $a, int $b ): array {
 		if ( 0 === $b ) {
 			throw new TRAP( 'integer divide by zero' );
 		}
@@ -352,30 +417,30 @@
 		return array( $q, $r );
 	}
 
-	private static function divU64( int $a, int $b ): int {
+	public static function divU64( int $a, int $b ): int {
 		return self::divRemU64( $a, $b )[0];
 	}
 
-	private static function remU64( int $a, int $b ): int {
+	public static function remU64( int $a, int $b ): int {
 		return self::divRemU64( $a, $b )[1];
 	}
 
-	private static function shrU64( int $a, int $n ): int {
+	public static function shrU64( int $a, int $n ): int {
 		$n &= 63;
 		return 0 === $n ? $a : ( $a >> $n ) & ( \PHP_INT_MAX >> ( $n - 1 ) );
 	}
 
-	private static function rotl64( int $a, int $n ): int {
+	public static function rotl64( int $a, int $n ): int {
 		$n &= 63;
 		return 0 === $n ? $a : ( $a << $n ) | ( ( $a >> ( 64 - $n ) ) & ( \PHP_INT_MAX >> ( 63 - $n ) ) );
 	}
 
-	private static function rotr64( int $a, int $n ): int {
+	public static function rotr64( int $a, int $n ): int {
 		$n &= 63;
 		return 0 === $n ? $a : ( ( $a >> $n ) & ( \PHP_INT_MAX >> ( $n - 1 ) ) ) | ( $a << ( 64 - $n ) );
 	}
 
-	private static function clz64( int $a ): int {
+	public static function clz64( int $a ): int {
 		if ( $a < 0 ) {
 			return 0;
 		}
@@ -383,32 +448,32 @@
 		return 0 !== $hi ? self::clz32( $hi ) : 32 + self::clz32( $a );
 	}
 
-	private static function ctz64( int $a ): int {
+	public static function ctz64( int $a ): int {
 		$lo = $a & 0xFFFFFFFF;
 		return 0 !== $lo ? self::ctz32( $lo ) : 32 + self::ctz32( ( $a >> 32 ) & 0xFFFFFFFF );
 	}
 
-	private static function popcnt64( int $a ): int {
+	public static function popcnt64( int $a ): int {
 		return self::popcnt32( $a & 0xFFFFFFFF ) + self::popcnt32( ( $a >> 32 ) & 0xFFFFFFFF );
 	}
 
 	// -- floats --
 
 	/** The f32 with these bits, as a double (exact). */
-	private static function f32Float( int $bits ): float {
+	public static function f32Float( int $bits ): float {
 		return \unpack( 'g', \pack( 'V', $bits ) )[1];
 	}
 
 	/** The bits of `$x` rounded to f32 (round to nearest even, like every wasm f32 result). */
-	private static function f32Bits( float $x ): int {
+	public static function f32Bits( float $x ): int {
 		return \unpack( 'V', \pack( 'g', $x ) )[1];
 	}
 
-	private static function f64FromBits( int $bits ): float {
+	public static function f64FromBits( int $bits ): float {
 		return \unpack( 'e', \pack( 'P', $bits ) )[1];
 	}
 
-	private static function f64FromU64( int $a ): float {
+	public static function f64FromU64( int $a ): float {
 		if ( $a >= 0 ) {
 			return (float) $a;
 		}
@@ -417,7 +482,7 @@
 	}
 
 	/** f32.convert_i64_s/u with a single rounding (int → double could round first). */
-	private static function f32FromI64( int $a, bool $unsigned ): int {
+	public static function f32FromI64( int $a, bool $unsigned ): int {
 		if ( $unsigned && $a < 0 ) {
 			return self::f32Bits( self::f32Float( self::f32FromI64( ( ( $a >> 1 ) & \PHP_INT_MAX ) | ( $a & 1 ), false ) ) * 2.0 );
 		}
@@ -438,16 +503,16 @@
 		return self::f32Bits( $a < 0 ? -$x : $x );
 	}
 
-	private static function f64Neg( float $x ): float {
+	public static function f64Neg( float $x ): float {
 		return \unpack( 'e', \pack( 'P', \unpack( 'P', \pack( 'e', $x ) )[1] ^ \PHP_INT_MIN ) )[1];
 	}
 
-	private static function f64Copysign( float $x, float $sign ): float {
+	public static function f64Copysign( float $x, float $sign ): float {
 		$bits = ( \unpack( 'P', \pack( 'e', $x ) )[1] & \PHP_INT_MAX ) | ( \unpack( 'P', \pack( 'e', $sign ) )[1] & \PHP_INT_MIN );
 		return \unpack( 'e', \pack( 'P', $bits ) )[1];
 	}
 
-	private static function fmin( float $a, float $b ): float {
+	public static function fmin( float $a, float $b ): float {
 		if ( $a != $a || $b != $b ) { // phpcs:ignore -- NaN test
 			return \NAN;
 		}
@@ -457,7 +522,7 @@
 		return $a < $b ? $a : $b;
 	}
 
-	private static function fmax( float $a, float $b ): float {
+	public static function fmax( float $a, float $b ): float {
 		if ( $a != $a || $b != $b ) { // phpcs:ignore -- NaN test
 			return \NAN;
 		}
@@ -469,20 +534,20 @@
 
 	// ceil/floor/trunc/nearest: a NaN result must be quiet; `$x + 0.0` quiets a signalling NaN.
 
-	private static function fceil( float $x ): float {
+	public static function fceil( float $x ): float {
 		return $x != $x ? $x + 0.0 : \ceil( $x ); // phpcs:ignore -- NaN test
 	}
 
-	private static function ffloor( float $x ): float {
+	public static function ffloor( float $x ): float {
 		return $x != $x ? $x + 0.0 : \floor( $x ); // phpcs:ignore -- NaN test
 	}
 
-	private static function ftrunc( float $x ): float {
+	public static function ftrunc( float $x ): float {
 		return $x < 0 ? \ceil( $x ) : self::ffloor( $x );
 	}
 
 	/** Round half to even, keeping the sign of zero. */
-	private static function fnearest( float $x ): float {
+	public static function fnearest( float $x ): float {
 		if ( ! ( \abs( $x ) < 4503599627370496.0 ) ) { // >= 2^52 (already whole), infinite or NaN
 			return $x + 0.0;
 		}
@@ -498,7 +563,7 @@
 	}
 
 	/** Float → integer: traps on NaN and outside (`$below`, `$above`), both exclusive. */
-	private static function truncChecked( float $x, float $below, float $above ): int {
+	public static function truncChecked( float $x, float $below, float $above ): int {
 		if ( $x != $x ) { // phpcs:ignore -- NaN test
 			throw new TRAP( 'invalid conversion to integer' );
 		}
@@ -508,47 +573,47 @@
 		return (int) $x;
 	}
 
-	private static function trunc32S( float $x ): int {
+	public static function trunc32S( float $x ): int {
 		return self::truncChecked( $x, -2147483649.0, 2147483648.0 ) & 0xFFFFFFFF;
 	}
 
-	private static function trunc32U( float $x ): int {
+	public static function trunc32U( float $x ): int {
 		return self::truncChecked( $x, -1.0, 4294967296.0 );
 	}
 
-	private static function trunc64S( float $x ): int {
+	public static function trunc64S( float $x ): int {
 		return self::truncChecked( $x, -9223372036854777856.0, 9223372036854775808.0 );
 	}
 
-	private static function trunc64U( float $x ): int {
+	public static function trunc64U( float $x ): int {
 		if ( $x >= 9223372036854775808.0 && $x < 18446744073709551616.0 ) {
 			return ( (int) ( $x - 9223372036854775808.0 ) ) | \PHP_INT_MIN;
 		}
 		return self::truncChecked( $x, -1.0, 9223372036854775808.0 );
 	}
 
-	private static function sat32S( float $x ): int {
+	public static function sat32S( float $x ): int {
 		if ( $x != $x ) { // phpcs:ignore -- NaN test
 			return 0;
 		}
 		return $x <= -2147483648.0 ? 0x80000000 : ( $x >= 2147483647.0 ? 0x7FFFFFFF : ( (int) $x ) & 0xFFFFFFFF );
 	}
 
-	private static function sat32U( float $x ): int {
+	public static function sat32U( float $x ): int {
 		if ( $x != $x ) { // phpcs:ignore -- NaN test
 			return 0;
 		}
 		return $x <= 0.0 ? 0 : ( $x >= 4294967295.0 ? 0xFFFFFFFF : (int) $x );
 	}
 
-	private static function sat64S( float $x ): int {
+	public static function sat64S( float $x ): int {
 		if ( $x != $x ) { // phpcs:ignore -- NaN test
 			return 0;
 		}
 		return $x <= -9223372036854775808.0 ? \PHP_INT_MIN : ( $x >= 9223372036854775808.0 ? \PHP_INT_MAX : (int) $x );
 	}
 
-	private static function sat64U( float $x ): int {
+	public static function sat64U( float $x ): int {
 		if ( $x != $x || $x <= 0.0 ) { // phpcs:ignore -- NaN test
 			return 0;
 		}

@@ -118,10 +118,13 @@ fn trap_kind(message: &str) -> &'static str {
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 fn run_php(wasm: &[u8], calls: &[Call]) -> Vec<String> {
-    let options = wasm2php::Options { namespace: "W2pTest".into(), class: "M".into() };
+    // Parts of a few hundred bytes: most calls cross from one part (and file) to another.
+    let options = wasm2php::Options { namespace: "W2pTest".into(), class: "M".into(), part_bytes: 200 };
     let translation = wasm2php::translate(wasm, &options).unwrap_or_else(|e| panic!("translate: {e}"));
     let dir = scratch_dir();
-    std::fs::write(dir.join("module.php"), &translation.php).expect("write module");
+    for (name, contents) in &translation.files {
+        std::fs::write(dir.join(name), contents).expect("write module");
+    }
 
     let module = Module::new(&Engine::default(), wasm).expect("module");
     let mut driver = String::from(DRIVER_HEAD);
@@ -176,7 +179,7 @@ fn php_arg(v: &Val) -> String {
 
 /// Prints each result like `show` above, after checking its PHP type fits the representation.
 const DRIVER_HEAD: &str = r#"<?php
-require __DIR__ . '/module.php';
+require __DIR__ . '/M.php';
 $i = new W2pTest\M();
 function fmt( $v, string $t ): string {
 	switch ( $t ) {
