@@ -15,7 +15,6 @@ use crate::issuer::{self, Family, Issuer};
 use crate::json::Object;
 use crate::money::{Currency, Money, Sign};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// What both ops read.
 struct Common {
@@ -220,14 +219,19 @@ fn write_offer(mut m: Object, o: &Offer, currency: &'static Currency) -> Result<
     write_amount(&mut m, "total", Some(o.price.total), currency)
 }
 
-/// The text of each reason a quote removed a count for, once per code (the first one seen), by code.
-fn collect_reasons(q: &Quote, reasons: &mut BTreeMap<String, Reason>) {
+/// Each reason a quote removed a count for, once per code (the first one seen), sorted by code.
+type Reasons = Vec<(String, Reason)>;
+
+fn collect_reasons(q: &Quote, reasons: &mut Reasons) {
     for Removed { reason, .. } in &q.removed {
-        reasons.entry(reason.code()).or_insert(*reason);
+        let code = reason.code();
+        if let Err(at) = reasons.binary_search_by(|(c, _)| c.as_str().cmp(&code)) {
+            reasons.insert(at, (code, *reason));
+        }
     }
 }
 
-fn write_reasons(mut o: Object, reasons: &BTreeMap<String, Reason>, currency: &'static Currency) {
+fn write_reasons(mut o: Object, reasons: &Reasons, currency: &'static Currency) {
     for (code, reason) in reasons {
         write_both(o.object(code), |lang| labels::reason(reason, currency, lang));
     }
@@ -264,7 +268,7 @@ pub fn quote(input: &Input, _ctx: &Context, out: &mut String) -> Result<()> {
     let card = Card::from_issuer(&issuer);
     let q = c.quote(card.family, card.class)?;
     let currency = c.amount.currency();
-    let mut reasons = BTreeMap::new();
+    let mut reasons = Reasons::new();
     collect_reasons(&q, &mut reasons);
     let mut o = Object::new(out);
     write_amount(&mut o, "amount", Some(c.amount.minor()), currency)?;
@@ -305,7 +309,7 @@ pub fn table(input: &Input, _ctx: &Context, out: &mut String) -> Result<()> {
     // Bit n set: some row offers count n (n ≤ 18).
     let mut offered: u32 = 0;
     let mut max_count = 1;
-    let mut reasons = BTreeMap::new();
+    let mut reasons = Reasons::new();
     for family in families {
         let q = c.quote(family, class)?;
         offered = q.offers.iter().fold(offered, |bits, o| bits | 1 << o.entry.count);
