@@ -12,6 +12,7 @@
 //! The host writes the request into a buffer from `alloc`, calls `call`, reads the answer, then
 //! frees both with `dealloc`. The request buffer stays the host's: `call` neither frees nor keeps
 //! it. Requests carry their own `nonce` and dates: this build has no randomness and no clock.
+//! Its allocator is a bump arena that starts over once the host has freed both (`src/arena.rs`).
 //!
 //! **JS build** (`--features js`, then `wasm-bindgen`), behind the npm package `sanalpos`
 //! (`wasm/js/`). Exports `handle(request: string) -> string`: the same dispatcher, except that a
