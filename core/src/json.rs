@@ -15,7 +15,6 @@
 //! written in byte order, as the `Value` maps sorted them; debug builds (every test) check it.
 
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 /// A value that can be written as JSON.
 pub trait ToJson {
@@ -178,10 +177,10 @@ impl<T: ToJson> ToJson for Vec<T> {
     }
 }
 
-impl ToJson for BTreeMap<String, String> {
+impl ToJson for crate::gateway::StrMap {
     fn write_json(&self, out: &mut String) {
         let mut object = Object::new(out);
-        for (k, v) in self {
+        for (k, v) in self.iter() {
             object.field(k, v);
         }
     }

@@ -37,7 +37,6 @@ use crate::date::DateTime;
 use crate::error::{Code, Error, Lang, Result};
 use crate::money::{Currency, Money};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 pub use text::RawPost;
 
 /// Every family, in the order `gateways.list` shows them.
@@ -247,12 +246,52 @@ pub struct GatewayInfo {
     pub max_order_id: usize,
 }
 
+/// A handful of strings by name, kept in the order of their names (bank references, credentials,
+/// headers): what a `BTreeMap` does for so few entries, without a second `BTreeMap` in the `.wasm`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StrMap(Vec<(String, String)>);
+
+impl StrMap {
+    pub fn new() -> StrMap {
+        StrMap(Vec::new())
+    }
+
+    /// Sets `key` to `value`, replacing (and returning) what it held.
+    pub fn insert(&mut self, key: String, value: String) -> Option<String> {
+        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
+            Ok(at) => self.0.get_mut(at).map(|(_, v)| std::mem::replace(v, value)),
+            Err(at) => {
+                self.0.insert(at, (key, value));
+                None
+            }
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&String> {
+        let at = self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()?;
+        self.0.get(at).map(|(_, v)| v)
+    }
+
+    /// The entries in the order of their names.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// Configured merchant credentials, by [`CredentialField`] id.
 #[derive(Debug, Clone, Default)]
-pub struct Credentials(BTreeMap<String, String>);
+pub struct Credentials(StrMap);
 
 impl Credentials {
-    pub fn new(map: BTreeMap<String, String>) -> Credentials {
+    pub fn new(map: StrMap) -> Credentials {
         Credentials(map)
     }
 
@@ -281,7 +320,7 @@ pub struct Account {
     pub preset: &'static Preset,
     pub environment: Environment,
     pub credentials: Credentials,
-    pub endpoint_overrides: BTreeMap<String, String>,
+    pub endpoint_overrides: StrMap,
 }
 
 impl Account {
@@ -458,7 +497,7 @@ impl<'a> PaymentRequest<'a> {
                 TxType::PreAuth => Operation::PreAuth,
             },
             order: self.order.clone(),
-            references: BTreeMap::new(),
+            references: StrMap::new(),
             card: self.card.as_ref(),
             customer: &self.customer,
             post: None,
@@ -741,7 +780,7 @@ impl<'a> CallbackRequest<'a> {
                 tx_type: self.tx_type,
                 lines: Vec::new(),
             },
-            references: BTreeMap::new(),
+            references: StrMap::new(),
             card: self.card.as_ref(),
             customer: &self.customer,
             post: Some(&self.post),
@@ -754,7 +793,7 @@ impl<'a> CallbackRequest<'a> {
 }
 
 /// Adds bank references from `(reference name, field)` pairs, skipping absent and empty values.
-pub fn add_references(refs: &mut BTreeMap<String, String>, pairs: &[(&str, &str)], get: &dyn Fn(&str) -> String) {
+pub fn add_references(refs: &mut StrMap, pairs: &[(&str, &str)], get: &dyn Fn(&str) -> String) {
     // One insert at a time: collecting into a BTreeMap would pull a sort into the .wasm.
     for (name, field) in pairs {
         let value = get(field);
@@ -765,8 +804,8 @@ pub fn add_references(refs: &mut BTreeMap<String, String>, pairs: &[(&str, &str)
 }
 
 /// Bank references from `(reference name, field)` pairs (see [`add_references`]).
-pub fn collect_references(pairs: &[(&str, &str)], get: &dyn Fn(&str) -> String) -> BTreeMap<String, String> {
-    let mut refs = BTreeMap::new();
+pub fn collect_references(pairs: &[(&str, &str)], get: &dyn Fn(&str) -> String) -> StrMap {
+    let mut refs = StrMap::new();
     add_references(&mut refs, pairs, get);
     refs
 }
@@ -850,7 +889,7 @@ pub struct Verdict {
     pub reason: Option<Error>,
     pub bank: BankStatus,
     /// Bank references to keep for refunds, captures and status queries.
-    pub references: BTreeMap<String, String>,
+    pub references: StrMap,
     pub masked_pan: Option<String>,
     /// For `needs_provision` and `needs_status`: the request to send next.
     pub next: Option<Step>,
@@ -864,7 +903,7 @@ impl Verdict {
             outcome: Outcome::Error,
             reason: Some(reason),
             bank: BankStatus::default(),
-            references: BTreeMap::new(),
+            references: StrMap::new(),
             masked_pan: None,
             next: None,
         }
@@ -876,7 +915,7 @@ pub struct ApiRequest<'a> {
     pub operation: Operation,
     pub order: Order,
     /// References from the payment (`auth_code`, `host_ref`, `transaction_id`…).
-    pub references: BTreeMap<String, String>,
+    pub references: StrMap,
     pub card: Option<&'a CardData>,
     pub customer: &'a Customer,
     /// The bank's 3D callback, for `provision`.
@@ -920,7 +959,7 @@ pub struct ApiResponse<'a> {
     pub account: &'a Account,
     pub context: &'a Map<String, Value>,
     pub status: u16,
-    pub headers: &'a BTreeMap<String, String>,
+    pub headers: &'a StrMap,
     pub body: &'a [u8],
 }
 
@@ -1018,7 +1057,7 @@ pub struct ApiResult {
     /// check out, another order's amount, a failed 3D authentication…).
     pub reason: Option<Error>,
     pub bank: BankStatus,
-    pub references: BTreeMap<String, String>,
+    pub references: StrMap,
     pub order_status: Option<OrderStatus>,
     pub next: Option<Step>,
 }

@@ -488,7 +488,7 @@ impl Gateway for NestPay {
     }
 }
 
-fn references_from_post(post: &RawPost) -> BTreeMap<String, String> {
+fn references_from_post(post: &RawPost) -> StrMap {
     collect_references(
         &[
             ("order_id", "oid"),

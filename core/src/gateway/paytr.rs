@@ -391,7 +391,7 @@ impl Gateway for PayTr {
                 code: status.clone(),
                 md_status: None,
             },
-            references: BTreeMap::new(),
+            references: StrMap::new(),
             order_status: None,
             next: None,
         };

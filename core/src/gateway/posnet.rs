@@ -341,7 +341,7 @@ impl Gateway for PosNet {
             outcome: Outcome::NeedsProvision,
             reason: None,
             bank: BankStatus::default(),
-            references: BTreeMap::new(),
+            references: StrMap::new(),
             masked_pan: None,
             next: Some(Step::Http(resolve_call(&req.follow_up(Operation::Provision), req.accept_half_secure)?)),
         })
@@ -418,7 +418,7 @@ impl Gateway for PosNet {
                 md_status: None,
                 error_code: get("respCode"),
             },
-            references: BTreeMap::new(),
+            references: StrMap::new(),
             order_status: None,
             next: None,
         };

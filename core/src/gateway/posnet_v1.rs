@@ -199,7 +199,7 @@ impl Gateway for PosNetV1 {
                 md_status: Some(md_status.clone()),
                 ..BankStatus::default()
             },
-            references: BTreeMap::new(),
+            references: StrMap::new(),
             masked_pan: None,
             next: None,
         };
@@ -382,7 +382,7 @@ impl Gateway for PosNetV1 {
                 message: text(service.and_then(|s| s.get("ResponseDescription"))),
                 ..BankStatus::default()
             },
-            references: BTreeMap::new(),
+            references: StrMap::new(),
             order_status: None,
             next: None,
         };

@@ -11,7 +11,6 @@ use crate::gateway::{self, *};
 use crate::json::{Array, Object};
 use crate::money::Sign;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 const MAX_URL: usize = 1024;
 /// Most basket lines an order may list.
@@ -22,7 +21,7 @@ fn account(input: &Input) -> Result<Account> {
     let info = gateway.info();
     let environment = Environment::parse(input.str("environment")?)
         .ok_or_else(|| Error::new(Code::RequestInvalidValue).at("environment").detail("test or live"))?;
-    let mut credentials = BTreeMap::new();
+    let mut credentials = StrMap::new();
     if let Some(c) = input.opt_object("credentials")? {
         for key in c.map().keys() {
             let Some(field) = info.credentials.iter().find(|f| f.id == key) else {
@@ -37,7 +36,7 @@ fn account(input: &Input) -> Result<Account> {
             credentials.insert(key.clone(), value.to_string());
         }
     }
-    let mut endpoint_overrides = BTreeMap::new();
+    let mut endpoint_overrides = StrMap::new();
     if let Some(e) = input.opt_object("endpoints")? {
         for key in e.map().keys() {
             let known = info.endpoints.iter().any(|ep| ep.id == key);
@@ -414,7 +413,7 @@ pub fn request(input: &Input, ctx: &Context, out: &mut String) -> Result<()> {
             .at("operation")
             .detail("provision, sale, preauth, capture, refund, cancel, status or installments")
     })?;
-    let mut references = BTreeMap::new();
+    let mut references = StrMap::new();
     if let Some(r) = input.opt_object("references")? {
         for key in r.map().keys() {
             references.insert(key.clone(), r.str_max(key, 256)?.to_string());
@@ -469,7 +468,7 @@ pub fn parse(input: &Input, ctx: &Context, out: &mut String) -> Result<()> {
     }
     let r = input.object("response")?;
     let status = r.int("status", 100..=599)? as u16;
-    let mut headers = BTreeMap::new();
+    let mut headers = StrMap::new();
     if let Some(h) = r.opt_object("headers")? {
         for key in h.map().keys() {
             headers.insert(key.to_ascii_lowercase(), h.str_max(key, 8192)?.to_string());
