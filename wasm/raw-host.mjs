@@ -2,11 +2,14 @@
 // src/lib.rs in a few lines, used by the Node tests and the benchmark.
 import { readFileSync } from 'node:fs';
 
-/** Loads a raw .wasm; returns `call(requestBytes: Uint8Array) -> answerBytes: Uint8Array`. */
+/**
+ * Loads a raw .wasm; returns `call(requestBytes: Uint8Array) -> answerBytes: Uint8Array`, with the
+ * instance's `memory` as a property.
+ */
 export function loadRawWasm(path) {
   const module = new WebAssembly.Module(readFileSync(path));
   const { memory, alloc, dealloc, call } = new WebAssembly.Instance(module, {}).exports;
-  return (request) => {
+  return Object.assign((request) => {
     const ptr = alloc(request.length) >>> 0;
     new Uint8Array(memory.buffer, ptr, request.length).set(request);
     const packed = BigInt.asUintN(64, call(ptr, request.length));
@@ -15,5 +18,5 @@ export function loadRawWasm(path) {
     const answer = new Uint8Array(memory.buffer, answerPtr, answerLen).slice();
     dealloc(answerPtr, answerLen);
     return answer;
-  };
+  }, { memory });
 }

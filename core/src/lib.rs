@@ -12,6 +12,10 @@ pub mod error;
 pub mod gateway;
 pub mod installments;
 pub mod issuer;
+pub mod json;
 pub mod money;
 
 pub use api::handle;
+
+#[cfg(test)]
+mod test_support;

@@ -12,6 +12,7 @@
 //! The host writes the request into a buffer from `alloc`, calls `call`, reads the answer, then
 //! frees both with `dealloc`. The request buffer stays the host's: `call` neither frees nor keeps
 //! it. Requests carry their own `nonce` and dates: this build has no randomness and no clock.
+//! Its allocator is a bump arena that starts over once the host has freed both (`src/arena.rs`).
 //!
 //! **JS build** (`--features js`, then `wasm-bindgen`), behind the npm package `sanalpos`
 //! (`wasm/js/`). Exports `handle(request: string) -> string`: the same dispatcher, except that a
@@ -73,6 +74,13 @@ mod js {
     }
 }
 
+#[cfg(all(feature = "raw", not(feature = "js"), target_arch = "wasm32"))]
+mod arena;
+
+#[cfg(all(feature = "raw", not(feature = "js"), target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOCATOR: arena::Arena = arena::Arena::new();
+
 #[cfg(feature = "raw")]
 mod raw {
     use std::alloc::{alloc as allocate, dealloc as deallocate, Layout};
@@ -107,12 +115,9 @@ mod raw {
     #[no_mangle]
     pub unsafe extern "C" fn call(ptr: *const u8, len: usize) -> u64 {
         let request: &[u8] = if len == 0 { &[] } else { unsafe { std::slice::from_raw_parts(ptr, len) } };
-        let answer = sanalpos_core::api::handle_bytes(request).into_bytes();
-        let answer_len = answer.len();
-        let answer_ptr = alloc(answer_len);
-        // SAFETY: `answer_ptr` has room for `answer_len` bytes (or is dangling for zero bytes).
-        unsafe { std::ptr::copy_nonoverlapping(answer.as_ptr(), answer_ptr, answer_len) };
-        ((answer_ptr as u64) << 32) | answer_len as u64
+        // The answer's own buffer, shrunk to its length: what `dealloc(ptr, len)` frees.
+        let answer = Box::leak(sanalpos_core::api::handle_bytes(request).into_bytes().into_boxed_slice());
+        ((answer.as_mut_ptr() as u64) << 32) | answer.len() as u64
     }
 }
 

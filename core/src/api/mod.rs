@@ -11,7 +11,8 @@ mod ops;
 pub use input::Input;
 
 use crate::error::{Code, Error, Lang, Result};
-use serde_json::{json, Map, Value};
+use crate::json::Object;
+use serde_json::Value;
 
 /// Requests larger than this are refused before parsing.
 pub const MAX_REQUEST_BYTES: usize = 1 << 20;
@@ -24,7 +25,9 @@ pub struct Context {
     pub lang: Lang,
 }
 
-type Op = fn(&Input, &Context) -> Result<Value>;
+/// An op reads its input and writes its result (one JSON value) into the output; when it fails,
+/// whatever it wrote is discarded.
+type Op = fn(&Input, &Context, &mut String) -> Result<()>;
 
 /// The single registry of operations.
 #[rustfmt::skip]
@@ -53,15 +56,23 @@ pub fn handle(request: &str) -> String {
 
 /// Like [`handle`], for hosts that pass raw bytes (invalid UTF-8 is `request.invalid_json`).
 pub fn handle_bytes(request: &[u8]) -> String {
-    let (lang, outcome) = run(request);
-    let envelope = match outcome {
-        Ok(result) => json!({ "ok": true, "result": result }),
-        Err(e) => error_envelope(&e, lang),
-    };
-    envelope.to_string()
+    const OK: &str = r#"{"ok":true,"result":"#;
+    let mut out = String::with_capacity(1024);
+    out.push_str(OK);
+    let (lang, outcome) = run(request, &mut out);
+    match outcome {
+        Ok(()) => out.push('}'),
+        Err(e) => {
+            out.clear();
+            let mut envelope = Object::new(&mut out);
+            problem(envelope.object("error"), &e, lang);
+            envelope.field("ok", &false);
+        }
+    }
+    out
 }
 
-fn run(request: &[u8]) -> (Lang, Result<Value>) {
+fn run(request: &[u8], out: &mut String) -> (Lang, Result<()>) {
     if request.len() > MAX_REQUEST_BYTES {
         return (Lang::En, Err(Error::new(Code::RequestTooLarge)));
     }
@@ -84,7 +95,7 @@ fn run(request: &[u8]) -> (Lang, Result<Value>) {
         Err(e) => return (Lang::En, Err(e)),
     };
     let outcome = input.str("op").and_then(|name| match OPS.iter().find(|(n, _)| *n == name) {
-        Some((_, op)) => op(&input, &Context { lang }),
+        Some((_, op)) => op(&input, &Context { lang }, out),
         None => Err(Error::new(Code::RequestUnknownOp).at("op").detail(crate::money::truncate_for_detail(name))),
     });
     (lang, outcome)
@@ -95,25 +106,14 @@ fn json_error_detail(e: &serde_json::Error) -> String {
     format!("line {}, column {}", e.line(), e.column())
 }
 
-fn error_envelope(e: &Error, lang: Lang) -> Value {
-    let mut error = Map::new();
-    error.insert("code".into(), e.code.as_str().into());
-    error.insert("message".into(), e.message(lang).into());
+/// Writes an error as `{"code", "field", "message"}` (the envelope's `error`, and each entry of the
+/// ops that report several findings at once).
+pub(crate) fn problem(mut o: Object, e: &Error, lang: Lang) {
+    o.field("code", e.code.as_str());
     if let Some(field) = &e.field {
-        error.insert("field".into(), field.clone().into());
+        o.field("field", field);
     }
-    json!({ "ok": false, "error": error })
-}
-
-/// Serialises a problem list entry (used by ops that report several findings at once).
-pub(crate) fn problem(e: &Error, lang: Lang) -> Value {
-    let mut p = Map::new();
-    p.insert("code".into(), e.code.as_str().into());
-    p.insert("message".into(), e.message(lang).into());
-    if let Some(field) = &e.field {
-        p.insert("field".into(), field.clone().into());
-    }
-    Value::Object(p)
+    o.field("message", &e.message(lang));
 }
 
 #[cfg(test)]

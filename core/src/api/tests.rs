@@ -1,5 +1,6 @@
 use super::*;
 use proptest::prelude::*;
+use serde_json::{json, Map};
 
 fn call(request: Value) -> Value {
     serde_json::from_str(&handle(&request.to_string())).unwrap()

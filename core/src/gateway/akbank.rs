@@ -187,8 +187,8 @@ fn bank_status(fields: &RawPost) -> BankStatus {
 }
 
 /// References to keep; zeros are what the bank sends when there is none.
-fn references(fields: &RawPost) -> BTreeMap<String, String> {
-    let mut refs = BTreeMap::new();
+fn references(fields: &RawPost) -> StrMap {
+    let mut refs = StrMap::new();
     for (name, field) in [
         ("order_id", "orderId"),
         ("auth_code", "authCode"),
@@ -450,7 +450,7 @@ impl Gateway for Akbank {
                     outcome: Outcome::Error,
                     reason: None,
                     bank: BankStatus { code, message: message.unwrap_or_default(), ..BankStatus::default() },
-                    references: BTreeMap::new(),
+                    references: StrMap::new(),
                     order_status: None,
                     next: None,
                 });

@@ -21,15 +21,7 @@ static INFO: GatewayInfo = GatewayInfo {
     name: "Garanti BBVA Virtual POS (GVP)",
     // The form signature does not cover the card, so the browser adds it (docs/pos-protocols.md §2.3).
     models: &[(Model::ThreeD, CardEntry::Browser), (Model::ThreeDPay, CardEntry::Browser), (Model::Regular, CardEntry::Server)],
-    operations: &[
-        Operation::Provision,
-        Operation::Sale,
-        Operation::PreAuth,
-        Operation::Capture,
-        Operation::Refund,
-        Operation::Cancel,
-        Operation::Status,
-    ],
+    operations: Operation::ALL,
     credentials: &[
         CredentialField { id: "merchant_id", label_en: "Merchant ID", label_tr: "Üye işyeri numarası (Merchant ID)", secret: false, required: true, choices: &[] },
         CredentialField { id: "terminal_id", label_en: "Terminal ID", label_tr: "Terminal numarası", secret: false, required: true, choices: &[] },

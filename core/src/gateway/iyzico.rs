@@ -325,7 +325,7 @@ impl Gateway for Iyzico {
             outcome: Outcome::NeedsProvision,
             reason: None,
             bank: BankStatus::default(),
-            references: BTreeMap::new(),
+            references: StrMap::new(),
             masked_pan: None,
             next: None,
         };
@@ -406,7 +406,7 @@ impl Gateway for Iyzico {
                 md_status: answer.get("mdStatus").and_then(php_string),
                 error_code: get("errorGroup"),
             },
-            references: BTreeMap::new(),
+            references: StrMap::new(),
             order_status: None,
             next: None,
         };

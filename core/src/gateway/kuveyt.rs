@@ -251,7 +251,7 @@ fn callback_fields(post: &RawPost) -> Option<RawPost> {
 }
 
 /// References from a callback or answer; the zeros the banks send for "none" are left out.
-fn references(get: &dyn Fn(&str) -> String) -> BTreeMap<String, String> {
+fn references(get: &dyn Fn(&str) -> String) -> StrMap {
     collect_references(&REFERENCES, &|f| Some(get(f)).filter(|v| v.bytes().any(|b| b != b'0')).unwrap_or_default())
 }
 
@@ -462,8 +462,8 @@ impl Boa {
                 self.message(
                     creds,
                     &[
-                        ("OkUrl", &req.ok_url),
-                        ("FailUrl", &req.fail_url),
+                        ("OkUrl", req.ok_url),
+                        ("FailUrl", req.fail_url),
                         ("HashData", ""),
                         ("APIVersion", self.api_version()),
                     ],
@@ -656,7 +656,7 @@ impl Boa {
             reason: None,
             outcome: Outcome::Redirect,
             bank: BankStatus::default(),
-            references: BTreeMap::new(),
+            references: StrMap::new(),
             order_status: None,
             next: None,
         };

@@ -37,7 +37,6 @@ use crate::date::DateTime;
 use crate::error::{Code, Error, Lang, Result};
 use crate::money::{Currency, Money};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 pub use text::RawPost;
 
 /// Every family, in the order `gateways.list` shows them.
@@ -247,12 +246,52 @@ pub struct GatewayInfo {
     pub max_order_id: usize,
 }
 
+/// A handful of strings by name, kept in the order of their names (bank references, credentials,
+/// headers): what a `BTreeMap` does for so few entries, without a second `BTreeMap` in the `.wasm`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StrMap(Vec<(String, String)>);
+
+impl StrMap {
+    pub fn new() -> StrMap {
+        StrMap(Vec::new())
+    }
+
+    /// Sets `key` to `value`, replacing (and returning) what it held.
+    pub fn insert(&mut self, key: String, value: String) -> Option<String> {
+        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
+            Ok(at) => self.0.get_mut(at).map(|(_, v)| std::mem::replace(v, value)),
+            Err(at) => {
+                self.0.insert(at, (key, value));
+                None
+            }
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&String> {
+        let at = self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()?;
+        self.0.get(at).map(|(_, v)| v)
+    }
+
+    /// The entries in the order of their names.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// Configured merchant credentials, by [`CredentialField`] id.
 #[derive(Debug, Clone, Default)]
-pub struct Credentials(BTreeMap<String, String>);
+pub struct Credentials(StrMap);
 
 impl Credentials {
-    pub fn new(map: BTreeMap<String, String>) -> Credentials {
+    pub fn new(map: StrMap) -> Credentials {
         Credentials(map)
     }
 
@@ -281,7 +320,7 @@ pub struct Account {
     pub preset: &'static Preset,
     pub environment: Environment,
     pub credentials: Credentials,
-    pub endpoint_overrides: BTreeMap<String, String>,
+    pub endpoint_overrides: StrMap,
 }
 
 impl Account {
@@ -458,12 +497,12 @@ impl<'a> PaymentRequest<'a> {
                 TxType::PreAuth => Operation::PreAuth,
             },
             order: self.order.clone(),
-            references: BTreeMap::new(),
-            card: self.card.clone(),
-            customer: self.customer.clone(),
+            references: StrMap::new(),
+            card: self.card.as_ref(),
+            customer: &self.customer,
             post: None,
-            ok_url: self.ok_url.clone(),
-            fail_url: self.fail_url.clone(),
+            ok_url: &self.ok_url,
+            fail_url: &self.fail_url,
             nonce: self.nonce,
             now: self.now,
         }
@@ -613,8 +652,14 @@ impl HttpCall {
         for secret in sensitive.iter().filter(|s| !s.is_empty()) {
             // As written in the body: raw, XML-escaped, URL-encoded, or XML inside a form field.
             let escaped = quick_xml::escape::escape(*secret);
-            for form in [secret.to_string(), text::urlencode(secret), text::urlencode(&escaped), escaped.into_owned()] {
-                log_body = mask_whole_values(&log_body, &form, &mask_value(secret));
+            let forms = [secret.to_string(), text::urlencode(secret), text::urlencode(&escaped), escaped.into_owned()];
+            let mask = mask_value(secret);
+            for (i, form) in forms.iter().enumerate() {
+                // Most values read the same in every form: mask each distinct form that occurs.
+                let seen = forms.get(..i).is_some_and(|earlier| earlier.contains(form));
+                if !seen && log_body.contains(form.as_str()) {
+                    log_body = mask_whole_values(&log_body, form, &mask);
+                }
             }
         }
         HttpCall {
@@ -630,7 +675,7 @@ impl HttpCall {
     /// A JSON POST: `body` is serialised once, and any signature must cover exactly these bytes
     /// (keys in sorted order: the core's serde_json keeps no insertion order).
     pub fn json(url: String, body: &Value, sensitive: &[&str], context: Map<String, Value>) -> HttpCall {
-        HttpCall::new(url, "application/json", body.to_string().into_bytes(), sensitive, context)
+        HttpCall::new(url, "application/json", crate::json::to_string(body).into_bytes(), sensitive, context)
     }
 
     /// A SOAP 1.1 call (.NET ASMX style): the envelope in UTF-8 and the `SOAPAction` header naming
@@ -724,7 +769,7 @@ pub struct CallbackRequest<'a> {
 impl<'a> CallbackRequest<'a> {
     /// The server-to-server request that continues this callback (`provision`, `status`) for the
     /// expected order.
-    pub fn follow_up(&self, operation: Operation) -> ApiRequest<'a> {
+    pub fn follow_up(&self, operation: Operation) -> ApiRequest<'_> {
         ApiRequest {
             account: self.account,
             operation,
@@ -735,12 +780,12 @@ impl<'a> CallbackRequest<'a> {
                 tx_type: self.tx_type,
                 lines: Vec::new(),
             },
-            references: BTreeMap::new(),
-            card: self.card.clone(),
-            customer: self.customer.clone(),
-            post: Some(self.post.clone()),
-            ok_url: self.ok_url.clone(),
-            fail_url: self.fail_url.clone(),
+            references: StrMap::new(),
+            card: self.card.as_ref(),
+            customer: &self.customer,
+            post: Some(&self.post),
+            ok_url: &self.ok_url,
+            fail_url: &self.fail_url,
             nonce: self.nonce,
             now: self.now,
         }
@@ -748,7 +793,7 @@ impl<'a> CallbackRequest<'a> {
 }
 
 /// Adds bank references from `(reference name, field)` pairs, skipping absent and empty values.
-pub fn add_references(refs: &mut BTreeMap<String, String>, pairs: &[(&str, &str)], get: &dyn Fn(&str) -> String) {
+pub fn add_references(refs: &mut StrMap, pairs: &[(&str, &str)], get: &dyn Fn(&str) -> String) {
     // One insert at a time: collecting into a BTreeMap would pull a sort into the .wasm.
     for (name, field) in pairs {
         let value = get(field);
@@ -759,8 +804,8 @@ pub fn add_references(refs: &mut BTreeMap<String, String>, pairs: &[(&str, &str)
 }
 
 /// Bank references from `(reference name, field)` pairs (see [`add_references`]).
-pub fn collect_references(pairs: &[(&str, &str)], get: &dyn Fn(&str) -> String) -> BTreeMap<String, String> {
-    let mut refs = BTreeMap::new();
+pub fn collect_references(pairs: &[(&str, &str)], get: &dyn Fn(&str) -> String) -> StrMap {
+    let mut refs = StrMap::new();
     add_references(&mut refs, pairs, get);
     refs
 }
@@ -844,7 +889,7 @@ pub struct Verdict {
     pub reason: Option<Error>,
     pub bank: BankStatus,
     /// Bank references to keep for refunds, captures and status queries.
-    pub references: BTreeMap<String, String>,
+    pub references: StrMap,
     pub masked_pan: Option<String>,
     /// For `needs_provision` and `needs_status`: the request to send next.
     pub next: Option<Step>,
@@ -858,7 +903,7 @@ impl Verdict {
             outcome: Outcome::Error,
             reason: Some(reason),
             bank: BankStatus::default(),
-            references: BTreeMap::new(),
+            references: StrMap::new(),
             masked_pan: None,
             next: None,
         }
@@ -870,14 +915,14 @@ pub struct ApiRequest<'a> {
     pub operation: Operation,
     pub order: Order,
     /// References from the payment (`auth_code`, `host_ref`, `transaction_id`…).
-    pub references: BTreeMap<String, String>,
-    pub card: Option<CardData>,
-    pub customer: Customer,
+    pub references: StrMap,
+    pub card: Option<&'a CardData>,
+    pub customer: &'a Customer,
     /// The bank's 3D callback, for `provision`.
-    pub post: Option<RawPost>,
+    pub post: Option<&'a RawPost>,
     /// The payment's return URLs (empty when not given), for provisions that sign them.
-    pub ok_url: String,
-    pub fail_url: String,
+    pub ok_url: &'a str,
+    pub fail_url: &'a str,
     pub nonce: Option<&'a str>,
     pub now: Option<DateTime>,
 }
@@ -902,11 +947,11 @@ impl ApiRequest<'_> {
     }
 
     pub fn card(&self) -> Result<&CardData> {
-        self.card.as_ref().ok_or_else(|| Error::new(Code::RequestMissingField).at("card"))
+        self.card.ok_or_else(|| Error::new(Code::RequestMissingField).at("card"))
     }
 
     pub fn post(&self) -> Result<&RawPost> {
-        self.post.as_ref().ok_or_else(|| Error::new(Code::RequestMissingField).at("post"))
+        self.post.ok_or_else(|| Error::new(Code::RequestMissingField).at("post"))
     }
 }
 
@@ -914,7 +959,7 @@ pub struct ApiResponse<'a> {
     pub account: &'a Account,
     pub context: &'a Map<String, Value>,
     pub status: u16,
-    pub headers: &'a BTreeMap<String, String>,
+    pub headers: &'a StrMap,
     pub body: &'a [u8],
 }
 
@@ -1012,7 +1057,7 @@ pub struct ApiResult {
     /// check out, another order's amount, a failed 3D authentication…).
     pub reason: Option<Error>,
     pub bank: BankStatus,
-    pub references: BTreeMap<String, String>,
+    pub references: StrMap,
     pub order_status: Option<OrderStatus>,
     pub next: Option<Step>,
 }

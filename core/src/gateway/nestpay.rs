@@ -43,15 +43,7 @@ static INFO: GatewayInfo = GatewayInfo {
         (Model::ThreeDPayHosting, CardEntry::BankPage),
         (Model::Regular, CardEntry::Server),
     ],
-    operations: &[
-        Operation::Provision,
-        Operation::Sale,
-        Operation::PreAuth,
-        Operation::Capture,
-        Operation::Refund,
-        Operation::Cancel,
-        Operation::Status,
-    ],
+    operations: Operation::ALL,
     credentials: &[
         CredentialField { id: "client_id", label_en: "Client ID (merchant number)", label_tr: "Mağaza numarası (Client ID)", secret: false, required: true, choices: &[] },
         CredentialField { id: "store_key", label_en: "3D store key", label_tr: "3D güvenlik anahtarı (Store key)", secret: true, required: true, choices: &[] },
@@ -496,7 +488,7 @@ impl Gateway for NestPay {
     }
 }
 
-fn references_from_post(post: &RawPost) -> BTreeMap<String, String> {
+fn references_from_post(post: &RawPost) -> StrMap {
     collect_references(
         &[
             ("order_id", "oid"),

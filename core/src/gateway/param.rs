@@ -287,7 +287,7 @@ fn positive(text: &str) -> bool {
 }
 
 /// The references of an answer or callback; Param writes `0` where there is none.
-fn references(pairs: &[(&str, &str)], get: &dyn Fn(&str) -> String) -> BTreeMap<String, String> {
+fn references(pairs: &[(&str, &str)], get: &dyn Fn(&str) -> String) -> StrMap {
     collect_references(pairs, &|f| Some(get(f)).filter(|v| v != "0").unwrap_or_default())
 }
 
@@ -337,7 +337,7 @@ impl Gateway for Param {
             outcome: Outcome::Error,
             reason: None,
             bank: BankStatus::default(),
-            references: BTreeMap::new(),
+            references: StrMap::new(),
             masked_pan: None,
             next: None,
         };
@@ -463,7 +463,7 @@ impl Gateway for Param {
                 reason: None,
                 outcome: Outcome::Declined,
                 bank: BankStatus { message: sealed.clone(), ..BankStatus::default() },
-                references: BTreeMap::new(),
+                references: StrMap::new(),
                 order_status: None,
                 next: None,
             };

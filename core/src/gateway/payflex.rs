@@ -307,7 +307,7 @@ pub(super) fn parse_vpos(resp: &ApiResponse) -> Result<ApiResult> {
     }
     resp.check_order_id(&get("OrderId"))?;
     let approved = code == "0000";
-    let references = if approved { references(&get) } else { BTreeMap::new() };
+    let references = if approved { references(&get) } else { StrMap::new() };
     Ok(ApiResult {
         reason: None,
         outcome: if approved { Outcome::Approved } else { Outcome::Declined },
@@ -322,7 +322,7 @@ pub(super) fn parse_vpos(resp: &ApiResponse) -> Result<ApiResult> {
     })
 }
 
-fn references(get: &dyn Fn(&str) -> String) -> BTreeMap<String, String> {
+fn references(get: &dyn Fn(&str) -> String) -> StrMap {
     collect_references(
         &[("order_id", "OrderId"), ("transaction_id", "TransactionId"), ("auth_code", "AuthCode"), ("host_ref", "Rrn")],
         get,
@@ -347,7 +347,7 @@ fn parse_search(resp: &ApiResponse) -> Result<ApiResult> {
             message: root.text_at("ResponseInfo/ResponseMessage").unwrap_or_default(),
             ..BankStatus::default()
         },
-        references: BTreeMap::new(),
+        references: StrMap::new(),
         order_status: None,
         next: None,
     };
@@ -404,7 +404,7 @@ fn parse_enrollment(resp: &ApiResponse) -> Result<ApiResult> {
             md_status: Some(status.clone()),
             error_code: String::new(),
         },
-        references: BTreeMap::new(),
+        references: StrMap::new(),
         order_status: None,
         next: None,
     };
@@ -512,7 +512,7 @@ impl Gateway for PayFlex {
                 md_status: Some(status.clone()),
                 error_code: String::new(),
             },
-            references: BTreeMap::new(),
+            references: StrMap::new(),
             masked_pan: post.opt_text("Pan").and_then(masked_pan),
             next: None,
         };

@@ -105,7 +105,7 @@ fn parse_register(resp: &ApiResponse) -> Result<ApiResult> {
         reason: None,
         outcome: Outcome::Error,
         bank: BankStatus { code: error.clone(), message: get("ResponseMessage"), ..BankStatus::default() },
-        references: BTreeMap::new(),
+        references: StrMap::new(),
         order_status: None,
         next: None,
     };
@@ -150,7 +150,7 @@ fn parse_query(resp: &ApiResponse) -> Result<ApiResult> {
             md_status: None,
             error_code: error.clone(),
         },
-        references: BTreeMap::new(),
+        references: StrMap::new(),
         order_status: Some(OrderStatus { state: "declined", ..OrderStatus::default() }),
         next: None,
     };

@@ -182,15 +182,19 @@ fn currency_code(order: &Order) -> Result<String> {
 /// `[[name, unit price, quantity], …]` as JSON; without lines, one line for the order total named
 /// after the order.
 fn basket(order: &Order) -> String {
-    let line = |name: &str, price: &Money, quantity: u32| {
-        Value::Array(vec![name.into(), price.decimal().into(), quantity.into()])
+    let mut out = String::new();
+    let mut lines = crate::json::Array::new(&mut out);
+    let mut line = |name: &str, price: &Money, quantity: u32| {
+        lines.array().item(name).item(&price.decimal()).item(&quantity);
     };
-    let lines: Vec<Value> = if order.lines.is_empty() {
-        vec![line(&order.id, &order.amount, 1)]
-    } else {
-        order.lines.iter().map(|l| line(&l.name, &l.unit_price, l.quantity)).collect()
-    };
-    Value::Array(lines).to_string()
+    if order.lines.is_empty() {
+        line(&order.id, &order.amount, 1);
+    }
+    for l in &order.lines {
+        line(&l.name, &l.unit_price, l.quantity);
+    }
+    drop(lines);
+    out
 }
 
 /// PayTR's program name (`card_type`) of a card, for Direct API installments.
@@ -387,7 +391,7 @@ impl Gateway for PayTr {
                 code: status.clone(),
                 md_status: None,
             },
-            references: BTreeMap::new(),
+            references: StrMap::new(),
             order_status: None,
             next: None,
         };

@@ -55,21 +55,11 @@ pub(super) static CREDENTIALS: &[CredentialField] = &[
     },
 ];
 
-pub(super) const ALL_OPERATIONS: &[Operation] = &[
-    Operation::Provision,
-    Operation::Sale,
-    Operation::PreAuth,
-    Operation::Capture,
-    Operation::Refund,
-    Operation::Cancel,
-    Operation::Status,
-];
-
 static INFO: GatewayInfo = GatewayInfo {
     id: "posnet",
     name: "Yapı Kredi POSNET (XML)",
     models: &[(Model::ThreeD, CardEntry::Server), (Model::Regular, CardEntry::Server)],
-    operations: ALL_OPERATIONS,
+    operations: Operation::ALL,
     credentials: CREDENTIALS,
     endpoints: &[Endpoint { id: "gate_3d", test: TEST_GATE, live: "" }, Endpoint { id: "api", test: TEST_API, live: "" }],
     presets: &[
@@ -351,7 +341,7 @@ impl Gateway for PosNet {
             outcome: Outcome::NeedsProvision,
             reason: None,
             bank: BankStatus::default(),
-            references: BTreeMap::new(),
+            references: StrMap::new(),
             masked_pan: None,
             next: Some(Step::Http(resolve_call(&req.follow_up(Operation::Provision), req.accept_half_secure)?)),
         })
@@ -428,7 +418,7 @@ impl Gateway for PosNet {
                 md_status: None,
                 error_code: get("respCode"),
             },
-            references: BTreeMap::new(),
+            references: StrMap::new(),
             order_status: None,
             next: None,
         };
@@ -464,7 +454,8 @@ impl Gateway for PosNet {
                     ("url", String::new()),
                     ("lang", resp.context_str("lang")?.to_string()),
                 ];
-                result.outcome = Outcome::NeedsProvision;
+                // The payment goes on in the shopper's browser (as every family's 3D page does).
+                result.outcome = Outcome::Redirect;
                 result.next = Some(Step::Form(Form {
                     action: resp.account.endpoint("gate_3d")?,
                     method: "POST",

@@ -8,7 +8,7 @@
 //! values its `MACParams` names. Ids, currencies and status states are POSNET's (`super::posnet`).
 
 use super::crypto::{hash, signatures_equal, Digest, Encoding};
-use super::posnet::{currency_code, order_ref, order_status, scalar, tran_type, xid, ALL_OPERATIONS, CREDENTIALS};
+use super::posnet::{currency_code, order_ref, order_status, scalar, tran_type, xid, CREDENTIALS};
 use super::text::{decode_text, php_string};
 use super::*;
 use crate::money::CurrencyStyle;
@@ -22,7 +22,7 @@ static INFO: GatewayInfo = GatewayInfo {
     id: "posnet_v1",
     name: "POSNET V1 (JSON)",
     models: &[(Model::ThreeD, CardEntry::Server), (Model::ThreeDHost, CardEntry::BankPage), (Model::Regular, CardEntry::Server)],
-    operations: ALL_OPERATIONS,
+    operations: Operation::ALL,
     credentials: CREDENTIALS,
     endpoints: &[Endpoint { id: "gate_3d", test: TEST_GATE, live: "" }, Endpoint { id: "api", test: TEST_API, live: "" }],
     presets: &[
@@ -199,7 +199,7 @@ impl Gateway for PosNetV1 {
                 md_status: Some(md_status.clone()),
                 ..BankStatus::default()
             },
-            references: BTreeMap::new(),
+            references: StrMap::new(),
             masked_pan: None,
             next: None,
         };
@@ -382,7 +382,7 @@ impl Gateway for PosNetV1 {
                 message: text(service.and_then(|s| s.get("ResponseDescription"))),
                 ..BankStatus::default()
             },
-            references: BTreeMap::new(),
+            references: StrMap::new(),
             order_status: None,
             next: None,
         };

@@ -227,16 +227,18 @@ pub fn iso8859_9_decode(bytes: &[u8]) -> String {
 
 /// Encodes text in ISO-8859-9; characters outside it become `?` (as PHP's `mb_convert_encoding` does).
 pub fn iso8859_9_encode(text: &str) -> Vec<u8> {
+    // Most bank messages are ASCII, which is the same bytes in both encodings.
+    if text.is_ascii() {
+        return text.as_bytes().to_vec();
+    }
     text.chars()
-        .map(|c| {
-            if let Some((b, _)) = LATIN5.iter().find(|(_, x)| *x == c) {
-                *b
-            } else {
-                match u32::from(c) {
-                    n @ 0..=0xFF if !LATIN5.iter().any(|(b, _)| u32::from(*b) == n) => n as u8,
-                    _ => b'?',
-                }
-            }
+        .map(|c| match LATIN5.iter().find(|(_, x)| *x == c) {
+            Some((b, _)) => *b,
+            // Latin-1, but for the six places Latin-5 gives to Turkish letters.
+            None => match u8::try_from(u32::from(c)) {
+                Ok(b) if !LATIN5.iter().any(|(x, _)| *x == b) => b,
+                _ => b'?',
+            },
         })
         .collect()
 }

@@ -1,8 +1,9 @@
 //! XML for bank APIs, built and read with quick-xml: values are always escaped by the writer,
 //! never concatenated into markup. Elements are a small owned tree.
 
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
-use quick_xml::{Reader, Writer};
+use quick_xml::escape::escape;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
 
 /// Deepest nesting and most elements accepted when reading a bank answer.
 const MAX_DEPTH: usize = 64;
@@ -57,32 +58,40 @@ impl Element {
     }
 
     /// Serialises the tree; `declaration` is the encoding name for `<?xml version="1.0" encoding="…"?>`.
-    /// Empty elements are written as `<a></a>`, as the banks' own samples do.
+    /// Empty elements are written as `<a></a>`, as the banks' own samples do. Names are the
+    /// code's own; every text and attribute value goes through quick-xml's escaping (`<`, `>`,
+    /// `&`, `'`, `"`), exactly as its writer, which this replaces, escaped them.
     pub fn to_xml(&self, declaration: Option<&str>) -> String {
-        let mut writer = Writer::new(Vec::new());
-        if let Some(enc) = declaration {
-            // Writing into a Vec cannot fail.
-            let _ = writer.write_event(Event::Decl(BytesDecl::new("1.0", Some(enc), None)));
+        let mut out = String::new();
+        if let Some(encoding) = declaration {
+            out.push_str("<?xml version=\"1.0\" encoding=\"");
+            out.push_str(&escape(encoding));
+            out.push_str("\"?>");
         }
-        self.write(&mut writer);
-        String::from_utf8(writer.into_inner()).unwrap_or_default()
+        self.write(&mut out);
+        out
     }
 
-    fn write(&self, w: &mut Writer<Vec<u8>>) {
-        let mut start = BytesStart::new(self.name.as_str());
+    fn write(&self, out: &mut String) {
+        out.push('<');
+        out.push_str(&self.name);
         for (k, v) in &self.attrs {
-            start.push_attribute((k.as_str(), v.as_str()));
+            out.push(' ');
+            out.push_str(k);
+            out.push_str("=\"");
+            out.push_str(&escape(v));
+            out.push('"');
         }
-        let _ = w.write_event(Event::Start(start));
+        out.push('>');
         for child in &self.children {
             match child {
-                Node::Element(e) => e.write(w),
-                Node::Text(t) => {
-                    let _ = w.write_event(Event::Text(BytesText::new(t)));
-                }
+                Node::Element(e) => e.write(out),
+                Node::Text(t) => out.push_str(&escape(t)),
             }
         }
-        let _ = w.write_event(Event::End(BytesEnd::new(self.name.as_str())));
+        out.push_str("</");
+        out.push_str(&self.name);
+        out.push('>');
     }
 
     /// Puts every element of the tree that has no prefix into `prefix` (`request` → `ser:request`),
@@ -250,6 +259,40 @@ fn push_text(stack: &mut [Element], text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What quick-xml's own writer makes of a tree (what `to_xml` wrote before it wrote itself).
+    fn quick_xml_writer(el: &Element, declaration: &str) -> String {
+        use quick_xml::events::{BytesDecl, BytesEnd, BytesText};
+        fn write(el: &Element, w: &mut quick_xml::Writer<Vec<u8>>) {
+            let mut start = BytesStart::new(el.name.as_str());
+            for (k, v) in &el.attrs {
+                start.push_attribute((k.as_str(), v.as_str()));
+            }
+            w.write_event(Event::Start(start)).unwrap();
+            for child in &el.children {
+                match child {
+                    Node::Element(e) => write(e, w),
+                    Node::Text(t) => w.write_event(Event::Text(BytesText::new(t))).unwrap(),
+                }
+            }
+            w.write_event(Event::End(BytesEnd::new(el.name.as_str()))).unwrap();
+        }
+        let mut w = quick_xml::Writer::new(Vec::new());
+        w.write_event(Event::Decl(BytesDecl::new("1.0", Some(declaration), None))).unwrap();
+        write(el, &mut w);
+        String::from_utf8(w.into_inner()).unwrap()
+    }
+
+    #[test]
+    fn writes_as_quick_xml_writes() {
+        let tricky = "a<b>&c'd\"e İş & &amp; ]]> \t\n\r\u{7f}";
+        let el = Element::new("soap:Envelope")
+            .attr("xmlns:soap", tricky)
+            .child(Element::new("Empty"))
+            .leaf("Text", tricky)
+            .child(Element::new("Mixed").text("x").leaf("In", "y").text(tricky));
+        assert_eq!(el.to_xml(Some("ISO-8859-9")), quick_xml_writer(&el, "ISO-8859-9"));
+    }
 
     #[test]
     fn writes_escaped_values() {

@@ -27,6 +27,15 @@ test('the JS build, the raw build and the native core answer every corpus line b
   });
 });
 
+test('the raw build gives back what a call allocated: a second run of the corpus grows no memory', () => {
+  const raw = loadRawWasm(rawPath);
+  const run = () => lines.forEach((request) => raw(new TextEncoder().encode(request)));
+  run();
+  const grown = raw.memory.buffer.byteLength;
+  run();
+  assert.equal(raw.memory.buffer.byteLength, grown);
+});
+
 test('the raw build imports nothing and exports exactly its ABI', () => {
   const module = new WebAssembly.Module(readFileSync(rawPath));
   assert.deepEqual(WebAssembly.Module.imports(module), []);
@@ -54,9 +63,9 @@ test('both builds keep the target_features section', () => {
 });
 
 // The budget of the .wasm builds (issue 6): 200 KB each, 80 KB gzipped. Marked TODO since the
-// bank gateways and installments took both builds over it (raw build with NestPay and Akbank:
-// 321 KB, 135 KB gzipped): the run reports the sizes without failing until the core is back
-// under the budget or the budget is changed.
+// bank gateways and installments took both builds over it (with all 15 families: raw build
+// 493 KB, 208 KB gzipped; JS build 515 KB, 216 KB gzipped): the run reports the sizes without
+// failing until the core is back under the budget or the budget is changed.
 test('both builds stay within the size budget', { todo: 'over budget since the bank gateways and installments landed' }, () => {
   for (const path of [rawPath, jsPath]) {
     const bytes = readFileSync(path);

@@ -5,7 +5,7 @@ use crate::api::{problem, Context, Input};
 use crate::card::{check_cvv, check_number, Brand, Detection, Expiry, Pan};
 use crate::error::{Code, Error, Result};
 use crate::issuer::{self, CardType, Family, Issuer, IssuerOverride};
-use serde_json::{json, Map, Value};
+use crate::json::Object;
 
 /// Reads the optional `issuer` override object (a shop's own BIN list entry).
 pub(crate) fn issuer_override(input: &Input) -> Result<Option<IssuerOverride>> {
@@ -40,32 +40,28 @@ pub(crate) fn issuer_override(input: &Input) -> Result<Option<IssuerOverride>> {
     }))
 }
 
-pub(crate) fn issuer_json(i: &Issuer) -> Value {
-    json!({
-        "source": i.source.as_str(),
-        "bin": i.matched_bin,
-        "bank_code": i.bank_code,
-        "bank_name": i.bank_name,
-        "family": i.family.map(|f| f.id),
-        "family_name": i.family.map(|f| f.name),
-        "family_parent": i.family.and_then(|f| f.parent),
-        "card_type": i.card_type.as_str(),
-        "commercial": i.commercial,
-        "country": i.country,
-    })
+pub(crate) fn write_issuer(mut o: Object, i: &Issuer) {
+    o.field("bank_code", &i.bank_code)
+        .field("bank_name", &i.bank_name)
+        .field("bin", &i.matched_bin)
+        .field("card_type", i.card_type.as_str())
+        .field("commercial", &i.commercial)
+        .field("country", &i.country)
+        .field("family", &i.family.map(|f| f.id))
+        .field("family_name", &i.family.map(|f| f.name))
+        .field("family_parent", &i.family.and_then(|f| f.parent))
+        .field("source", i.source.as_str());
 }
 
-fn brand_json(b: Brand) -> Value {
+fn write_brand(mut o: Object, b: Brand) {
     let info = b.info();
-    json!({
-        "id": info.id,
-        "name": info.name,
-        "lengths": info.lengths,
-        "cvv_length": info.cvv_length,
-        "cvv_name": info.cvv_name,
-        "gaps": info.gaps,
-        "luhn_required": info.luhn_required,
-    })
+    o.field("cvv_length", &info.cvv_length)
+        .field("cvv_name", info.cvv_name)
+        .field("gaps", info.gaps)
+        .field("id", info.id)
+        .field("lengths", info.lengths)
+        .field("luhn_required", &info.luhn_required)
+        .field("name", info.name);
 }
 
 /// The card's expiry from `expiry` (`MM/YY`, `MM/YYYY`) or `expiry_month` + `expiry_year`.
@@ -88,7 +84,7 @@ pub(crate) fn read_expiry(card: &Input) -> Result<Option<Expiry>> {
     parsed.map(Some).map_err(|e| e.at(field))
 }
 
-pub fn inspect(input: &Input, ctx: &Context) -> Result<Value> {
+pub fn inspect(input: &Input, ctx: &Context, out: &mut String) -> Result<()> {
     let card = input.object("card")?;
     let number_field = card.field("number");
     let number = card.str_max("number", 64)?;
@@ -98,8 +94,6 @@ pub fn inspect(input: &Input, ctx: &Context) -> Result<Value> {
     let over = issuer_override(input)?;
 
     let mut problems: Vec<Error> = Vec::new();
-    let mut result = Map::new();
-
     let pan = match Pan::normalize(number) {
         Ok(p) => Some(p),
         Err(e) => {
@@ -107,86 +101,95 @@ pub fn inspect(input: &Input, ctx: &Context) -> Result<Value> {
             None
         }
     };
-    let mut brand = None;
-    if let Some(pan) = &pan {
-        let detection = pan.detect_brand();
-        if let Detection::Brand(b) = detection {
-            brand = Some(b);
+    let detection = pan.as_ref().map(Pan::detect_brand);
+    let brand = match detection {
+        Some(Detection::Brand(b)) => Some(b),
+        _ => None,
+    };
+    let complete = pan.as_ref().map(|pan| match check_number(pan) {
+        Ok(_) => true,
+        Err(e) => {
+            problems.push(e.at(number_field.clone()));
+            false
         }
-        let candidates: Vec<&str> = match &detection {
-            Detection::Brand(b) => vec![b.id()],
-            Detection::Ambiguous(list) => list.iter().map(|b| b.id()).collect(),
-            Detection::Unknown => vec![],
-        };
-        let checked = check_number(pan);
-        if let Err(e) = &checked {
-            problems.push(e.clone().at(number_field.clone()));
-        }
-        result.insert(
-            "number".into(),
-            json!({
-                "length": pan.len(),
-                "complete": checked.is_ok(),
-                "luhn": pan.luhn_valid(),
-                "masked": pan.masked(),
-                "bin": pan.digits().get(..6),
-                "last4": (pan.len() >= 12).then(|| pan.last4()),
-            }),
-        );
-        result.insert("brand_candidates".into(), json!(candidates));
-        let issuer = if pan.len() >= 6 {
-            issuer::resolve(pan.digits(), over.as_ref())
-        } else {
-            issuer::resolve("", over.as_ref())
-        };
-        result.insert("issuer".into(), issuer_json(&issuer));
-    } else {
-        result.insert("number".into(), Value::Null);
-        result.insert("brand_candidates".into(), json!([]));
-        result.insert("issuer".into(), issuer_json(&issuer::resolve("", over.as_ref())));
-    }
-    result.insert("brand".into(), brand.map(brand_json).unwrap_or(Value::Null));
+    });
+    let digits = pan.as_ref().filter(|p| p.len() >= 6).map_or("", |p| p.digits());
+    let issuer = issuer::resolve(digits, over.as_ref());
 
-    let expiry_json = match expiry {
-        Ok(None) => Value::Null,
+    // (month, year, valid)
+    let expiry = match expiry {
+        Ok(None) => None,
         Ok(Some(exp)) => {
             let today = input.date("today")?;
             let status = exp.check(today);
             if let Err(e) = &status {
                 problems.push(e.clone().at(card.field("expiry")));
             }
-            json!({ "month": exp.month, "year": exp.year, "valid": status.is_ok() })
+            Some((Some(exp.month), Some(exp.year), status.is_ok()))
         }
         // A mistyped date is the shopper's problem to fix, not a malformed request.
         Err(e) if e.code == Code::CardExpiryFormat => {
             problems.push(e);
-            json!({ "month": null, "year": null, "valid": false })
+            Some((None, None, false))
         }
         Err(e) => return Err(e),
     };
-    result.insert("expiry".into(), expiry_json);
-
-    let cvv_json = match cvv {
-        None => Value::Null,
-        Some(cvv) => {
-            let status = check_cvv(cvv, brand);
-            if let Err(e) = &status {
-                problems.push(e.clone().at(card.field("cvv")));
-            }
-            json!({ "valid": status.is_ok() })
+    let cvv_valid = cvv.map(|cvv| {
+        let status = check_cvv(cvv, brand);
+        if let Err(e) = &status {
+            problems.push(e.clone().at(card.field("cvv")));
         }
-    };
-    result.insert("cvv".into(), cvv_json);
-
+        status.is_ok()
+    });
     if strict {
         if let Some(first) = problems.into_iter().next() {
             return Err(first);
         }
-        result.insert("problems".into(), json!([]));
-        result.insert("valid".into(), true.into());
-    } else {
-        result.insert("valid".into(), problems.is_empty().into());
-        result.insert("problems".into(), problems.iter().map(|p| problem(p, ctx.lang)).collect());
+        problems = Vec::new();
     }
-    Ok(Value::Object(result))
+
+    let mut o = Object::new(out);
+    match brand {
+        Some(b) => write_brand(o.object("brand"), b),
+        None => _ = o.field("brand", &None::<bool>),
+    }
+    {
+        let mut candidates = o.array("brand_candidates");
+        match &detection {
+            Some(Detection::Brand(b)) => _ = candidates.item(b.id()),
+            Some(Detection::Ambiguous(list)) => list.iter().for_each(|b| _ = candidates.item(b.id())),
+            _ => {}
+        }
+    }
+    match cvv_valid {
+        Some(valid) => _ = o.object("cvv").field("valid", &valid),
+        None => _ = o.field("cvv", &None::<bool>),
+    }
+    match expiry {
+        Some((month, year, valid)) => {
+            _ = o.object("expiry").field("month", &month).field("valid", &valid).field("year", &year)
+        }
+        None => _ = o.field("expiry", &None::<bool>),
+    }
+    write_issuer(o.object("issuer"), &issuer);
+    match (&pan, complete) {
+        (Some(pan), Some(complete)) => {
+            o.object("number")
+                .field("bin", &pan.digits().get(..6))
+                .field("complete", &complete)
+                .field("last4", &(pan.len() >= 12).then(|| pan.last4()))
+                .field("length", &pan.len())
+                .field("luhn", &pan.luhn_valid())
+                .field("masked", &pan.masked());
+        }
+        _ => _ = o.field("number", &None::<bool>),
+    }
+    {
+        let mut list = o.array("problems");
+        for p in &problems {
+            problem(list.object(), p, ctx.lang);
+        }
+    }
+    o.field("valid", &problems.is_empty());
+    Ok(())
 }

@@ -8,9 +8,9 @@ use crate::date::DateTime;
 use crate::error::{Code, Error, Lang, Result};
 use crate::gateway::text::MAX_POST_VALUE_BYTES;
 use crate::gateway::{self, *};
+use crate::json::{Array, Object};
 use crate::money::Sign;
-use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use serde_json::Value;
 
 const MAX_URL: usize = 1024;
 /// Most basket lines an order may list.
@@ -21,7 +21,7 @@ fn account(input: &Input) -> Result<Account> {
     let info = gateway.info();
     let environment = Environment::parse(input.str("environment")?)
         .ok_or_else(|| Error::new(Code::RequestInvalidValue).at("environment").detail("test or live"))?;
-    let mut credentials = BTreeMap::new();
+    let mut credentials = StrMap::new();
     if let Some(c) = input.opt_object("credentials")? {
         for key in c.map().keys() {
             let Some(field) = info.credentials.iter().find(|f| f.id == key) else {
@@ -36,7 +36,7 @@ fn account(input: &Input) -> Result<Account> {
             credentials.insert(key.clone(), value.to_string());
         }
     }
-    let mut endpoint_overrides = BTreeMap::new();
+    let mut endpoint_overrides = StrMap::new();
     if let Some(e) = input.opt_object("endpoints")? {
         for key in e.map().keys() {
             let known = info.endpoints.iter().any(|ep| ep.id == key);
@@ -203,91 +203,139 @@ fn raw_post(input: &Input) -> Result<Option<RawPost>> {
     }
 }
 
-fn bank_json(b: &BankStatus) -> Value {
-    json!({ "code": b.code, "message": b.message, "md_status": b.md_status, "error_code": b.error_code })
+fn write_bank(mut o: Object, b: &BankStatus) {
+    o.field("code", &b.code)
+        .field("error_code", &b.error_code)
+        .field("md_status", &b.md_status)
+        .field("message", &b.message);
 }
 
-pub(crate) fn step_json(step: &Step) -> Value {
+/// A step: `{"type": …, <type>: …}`.
+pub(crate) fn write_step(mut o: Object, step: &Step) {
     match step {
-        Step::Form(f) => json!({
-            "type": "form",
-            "form": {
-                "action": f.action,
-                "method": f.method,
-                "fields": f.fields.iter().map(|(n, v)| json!({"name": n, "value": v})).collect::<Vec<_>>(),
-                "sensitive": f.sensitive,
-                "card_entry": f.card_entry.id(),
-                "card_fields": f.card_fields.as_ref().map(|c| json!({
-                    "number": c.number, "expiry": c.expiry, "cvv": c.cvv, "holder": c.holder, "brand": c.brand,
-                })),
+        Step::Form(f) => {
+            {
+                let mut form = o.object("form");
+                form.field("action", &f.action).field("card_entry", f.card_entry.id());
+                match &f.card_fields {
+                    Some(c) => {
+                        form.object("card_fields")
+                            .field("brand", &c.brand)
+                            .field("cvv", c.cvv)
+                            .field("expiry", c.expiry)
+                            .field("holder", &c.holder)
+                            .field("number", c.number);
+                    }
+                    None => _ = form.field("card_fields", &None::<bool>),
+                }
+                write_pairs(form.array("fields"), f.fields.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+                form.field("method", f.method).field("sensitive", &f.sensitive);
             }
-        }),
-        Step::Http(h) => json!({ "type": "http", "http": http_json(h) }),
-        Step::Redirect { url, embed } => json!({ "type": "redirect", "redirect": {"url": url, "embed": embed} }),
-        Step::Html(html) => json!({ "type": "html", "html": html }),
+            o.field("type", "form");
+        }
+        Step::Http(h) => {
+            write_http(o.object("http"), h);
+            o.field("type", "http");
+        }
+        Step::Redirect { url, embed } => {
+            o.object("redirect").field("embed", embed).field("url", url);
+            o.field("type", "redirect");
+        }
+        Step::Html(html) => _ = o.field("html", html).field("type", "html"),
     }
 }
 
-fn http_json(h: &HttpCall) -> Value {
-    json!({
-        "method": h.method,
-        "url": h.url,
-        "headers": h.headers.iter().map(|(n, v)| json!({"name": n, "value": v})).collect::<Vec<_>>(),
-        "body_base64": crypto::base64(&h.body),
-        "log_body": h.log_body,
-        "context": h.context,
-    })
+/// `[{"name": …, "value": …}, …]` (form fields, headers).
+fn write_pairs<'a>(mut list: Array, pairs: impl Iterator<Item = (&'a str, &'a str)>) {
+    for (name, value) in pairs {
+        list.object().field("name", name).field("value", value);
+    }
 }
 
-fn reason_json(reason: &Option<Error>, lang: Lang) -> Value {
-    reason.as_ref().map_or(Value::Null, |r| crate::api::problem(r, lang))
+fn write_http(mut o: Object, h: &HttpCall) {
+    o.field("body_base64", &crypto::base64(&h.body)).field("context", &h.context);
+    write_pairs(o.array("headers"), h.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    o.field("log_body", &h.log_body).field("method", h.method).field("url", &h.url);
 }
 
-pub fn list(_input: &Input, ctx: &Context) -> Result<Value> {
-    let gateways: Vec<Value> = GATEWAYS
-        .iter()
-        .map(|g| {
-            let info = g.info();
-            let endpoint = |e: &Endpoint| json!({"id": e.id, "test": e.test, "live": e.live});
-            json!({
-                "id": info.id,
-                "name": info.name,
-                "models": info.models.iter().map(|(m, e)| {
-                    let mut model = json!({"id": m.id(), "card_entry": e.id()});
-                    if g.card_again(*m) {
-                        model["card_again"] = Value::Bool(true);
-                    }
-                    model
-                }).collect::<Vec<_>>(),
-                "operations": info.operations.iter().map(|o| o.id()).collect::<Vec<_>>(),
-                "credentials": info.credentials.iter().map(|c| json!({
-                    "id": c.id,
-                    "label": if ctx.lang == Lang::Tr { c.label_tr } else { c.label_en },
-                    "label_en": c.label_en,
-                    "label_tr": c.label_tr,
-                    "secret": c.secret,
-                    "required": c.required,
-                    "choices": c.choices,
-                })).collect::<Vec<_>>(),
-                "endpoints": info.endpoints.iter().map(endpoint).collect::<Vec<_>>(),
-                "presets": info.presets.iter().map(|p| json!({
-                    "id": p.id,
-                    "name": p.name,
-                    "note": p.note,
-                    "endpoints": info.endpoints.iter().map(|d| {
-                        let e = p.endpoints.iter().find(|e| e.id == d.id).unwrap_or(d);
-                        endpoint(e)
-                    }).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
-                "signature_kinds": info.signature_kinds.iter().map(|k| json!({"id": k.id, "inputs": k.inputs, "formula": k.formula})).collect::<Vec<_>>(),
-                "max_order_id": info.max_order_id,
-            })
-        })
-        .collect();
-    Ok(json!({ "gateways": gateways }))
+fn write_reason(o: &mut Object, reason: &Option<Error>, lang: Lang) {
+    match reason {
+        Some(r) => crate::api::problem(o.object("reason"), r, lang),
+        None => _ = o.field("reason", &None::<bool>),
+    }
 }
 
-pub fn prepare(input: &Input, ctx: &Context) -> Result<Value> {
+fn write_next(o: &mut Object, next: &Option<Step>) {
+    match next {
+        Some(step) => write_step(o.object("next"), step),
+        None => _ = o.field("next", &None::<bool>),
+    }
+}
+
+pub fn list(_input: &Input, ctx: &Context, out: &mut String) -> Result<()> {
+    let mut o = Object::new(out);
+    let mut gateways = o.array("gateways");
+    for g in GATEWAYS {
+        let info = g.info();
+        let mut o = gateways.object();
+        {
+            let mut list = o.array("credentials");
+            for c in info.credentials {
+                list.object()
+                    .field("choices", c.choices)
+                    .field("id", c.id)
+                    .field("label", if ctx.lang == Lang::Tr { c.label_tr } else { c.label_en })
+                    .field("label_en", c.label_en)
+                    .field("label_tr", c.label_tr)
+                    .field("required", &c.required)
+                    .field("secret", &c.secret);
+            }
+        }
+        write_endpoints(o.array("endpoints"), info.endpoints.iter());
+        o.field("id", info.id).field("max_order_id", &info.max_order_id);
+        {
+            let mut list = o.array("models");
+            for (m, e) in info.models {
+                let mut model = list.object();
+                // Only where true: a model whose provision needs the card again (PayFlex MPI `3d`).
+                if g.card_again(*m) {
+                    model.field("card_again", &true);
+                }
+                model.field("card_entry", e.id()).field("id", m.id());
+            }
+        }
+        o.field("name", info.name);
+        {
+            let mut list = o.array("operations");
+            for op in info.operations {
+                list.item(op.id());
+            }
+        }
+        {
+            let mut list = o.array("presets");
+            for p in info.presets {
+                let mut preset = list.object();
+                // The family's endpoints, each replaced by the preset's own of the same id.
+                let endpoints = info.endpoints.iter().map(|d| p.endpoints.iter().find(|e| e.id == d.id).unwrap_or(d));
+                write_endpoints(preset.array("endpoints"), endpoints);
+                preset.field("id", p.id).field("name", p.name).field("note", p.note);
+            }
+        }
+        let mut list = o.array("signature_kinds");
+        for k in info.signature_kinds {
+            list.object().field("formula", k.formula).field("id", k.id).field("inputs", k.inputs);
+        }
+    }
+    Ok(())
+}
+
+fn write_endpoints<'a>(mut list: Array, endpoints: impl Iterator<Item = &'a Endpoint>) {
+    for e in endpoints {
+        list.object().field("id", e.id).field("live", e.live).field("test", e.test);
+    }
+}
+
+pub fn prepare(input: &Input, ctx: &Context, out: &mut String) -> Result<()> {
     let account = account(input)?;
     let model = model(input)?;
     let (ok_url, fail_url) = match urls(input)? {
@@ -306,10 +354,11 @@ pub fn prepare(input: &Input, ctx: &Context) -> Result<Value> {
         nonce: nonce(input)?,
         now: now(input)?,
     })?;
-    Ok(step_json(&step))
+    write_step(Object::new(out), &step);
+    Ok(())
 }
 
-pub fn verify(input: &Input, ctx: &Context) -> Result<Value> {
+pub fn verify(input: &Input, ctx: &Context, out: &mut String) -> Result<()> {
     let account = account(input)?;
     let model = model(input)?;
     let post = raw_post(input)?.ok_or_else(|| Error::new(Code::RequestMissingField).at("post"))?;
@@ -344,55 +393,59 @@ pub fn verify(input: &Input, ctx: &Context) -> Result<Value> {
         nonce: nonce(input)?,
         now: now(input)?,
     })?;
-    Ok(json!({
-        "authentic": v.signature == SignatureCheck::Verified,
-        "signature": v.signature.id(),
-        "outcome": v.outcome.id(),
-        "reason": reason_json(&v.reason, ctx.lang),
-        "bank": bank_json(&v.bank),
-        "references": v.references,
-        "masked_pan": v.masked_pan,
-        "next": v.next.as_ref().map(step_json),
-        "reply": account.gateway.callback_reply().filter(|_| v.signature == SignatureCheck::Verified),
-    }))
+    let authentic = v.signature == SignatureCheck::Verified;
+    let mut o = Object::new(out);
+    o.field("authentic", &authentic);
+    write_bank(o.object("bank"), &v.bank);
+    o.field("masked_pan", &v.masked_pan);
+    write_next(&mut o, &v.next);
+    o.field("outcome", v.outcome.id());
+    write_reason(&mut o, &v.reason, ctx.lang);
+    o.field("references", &v.references)
+        .field("reply", &account.gateway.callback_reply().filter(|_| authentic))
+        .field("signature", v.signature.id());
+    Ok(())
 }
 
-pub fn request(input: &Input, ctx: &Context) -> Result<Value> {
+pub fn request(input: &Input, ctx: &Context, out: &mut String) -> Result<()> {
     let account = account(input)?;
     let operation = input.str("operation")?;
     if operation == "installments" {
-        return installment_query(input, ctx, &account);
+        return installment_query(input, ctx, &account, out);
     }
     let operation = Operation::parse(operation).ok_or_else(|| {
         Error::new(Code::RequestInvalidValue)
             .at("operation")
             .detail("provision, sale, preauth, capture, refund, cancel, status or installments")
     })?;
-    let mut references = BTreeMap::new();
+    let mut references = StrMap::new();
     if let Some(r) = input.opt_object("references")? {
         for key in r.map().keys() {
             references.insert(key.clone(), r.str_max(key, 256)?.to_string());
         }
     }
     let (ok_url, fail_url) = urls(input)?.unwrap_or_default();
+    // Read in the order of the fields below, so the first bad field is the one reported.
+    let (order, card, customer, post) = (order(input)?, card(input)?, customer(input)?, raw_post(input)?);
     let call = account.gateway.api_request(&ApiRequest {
         account: &account,
         operation,
-        order: order(input)?,
+        order,
         references,
-        card: card(input)?,
-        customer: customer(input)?,
-        post: raw_post(input)?,
-        ok_url,
-        fail_url,
+        card: card.as_ref(),
+        customer: &customer,
+        post: post.as_ref(),
+        ok_url: &ok_url,
+        fail_url: &fail_url,
         nonce: nonce(input)?,
         now: now(input)?,
     })?;
-    Ok(json!({ "http": http_json(&call) }))
+    write_http(Object::new(out).object("http"), &call);
+    Ok(())
 }
 
 /// `api.request` with operation `installments`: the provider's installment options for a BIN.
-fn installment_query(input: &Input, ctx: &Context, account: &Account) -> Result<Value> {
+fn installment_query(input: &Input, ctx: &Context, account: &Account, out: &mut String) -> Result<()> {
     let bin = input.str_max("bin", 8)?;
     if !(6..=8).contains(&bin.len()) || !bin.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Error::new(Code::RequestInvalidValue).at("bin").detail("the card's first 6 to 8 digits"));
@@ -406,10 +459,11 @@ fn installment_query(input: &Input, ctx: &Context, account: &Account) -> Result<
         lang: ctx.lang,
         nonce: nonce(input)?,
     })?;
-    Ok(json!({ "http": http_json(&call) }))
+    write_http(Object::new(out).object("http"), &call);
+    Ok(())
 }
 
-pub fn parse(input: &Input, ctx: &Context) -> Result<Value> {
+pub fn parse(input: &Input, ctx: &Context, out: &mut String) -> Result<()> {
     let account = account(input)?;
     let context = input.object("context")?;
     if context.map().get("gateway").and_then(Value::as_str) != Some(account.info().id) {
@@ -419,7 +473,7 @@ pub fn parse(input: &Input, ctx: &Context) -> Result<Value> {
     }
     let r = input.object("response")?;
     let status = r.int("status", 100..=599)? as u16;
-    let mut headers = BTreeMap::new();
+    let mut headers = StrMap::new();
     if let Some(h) = r.opt_object("headers")? {
         for key in h.map().keys() {
             headers.insert(key.to_ascii_lowercase(), h.str_max(key, 8192)?.to_string());
@@ -443,36 +497,46 @@ pub fn parse(input: &Input, ctx: &Context) -> Result<Value> {
         headers: &headers,
         body: &body,
     })?;
-    let status_json = result.order_status.as_ref().map(|s| {
-        let money = |m: &Option<crate::money::Money>| m.map(|m| m.decimal());
-        json!({ "state": s.state, "amount": money(&s.amount), "captured": money(&s.captured), "refunded": money(&s.refunded) })
-    });
-    Ok(json!({
-        "outcome": result.outcome.id(),
-        "reason": reason_json(&result.reason, ctx.lang),
-        "bank": bank_json(&result.bank),
-        "references": result.references,
-        "order_status": status_json,
-        "next": result.next.as_ref().map(step_json),
-    }))
+    let mut o = Object::new(out);
+    write_bank(o.object("bank"), &result.bank);
+    write_next(&mut o, &result.next);
+    match &result.order_status {
+        Some(s) => {
+            let money = |m: &Option<crate::money::Money>| m.map(|m| m.decimal());
+            o.object("order_status")
+                .field("amount", &money(&s.amount))
+                .field("captured", &money(&s.captured))
+                .field("refunded", &money(&s.refunded))
+                .field("state", s.state);
+        }
+        None => _ = o.field("order_status", &None::<bool>),
+    }
+    o.field("outcome", result.outcome.id());
+    write_reason(&mut o, &result.reason, ctx.lang);
+    o.field("references", &result.references);
+    Ok(())
 }
 
-pub fn signature(input: &Input, _ctx: &Context) -> Result<Value> {
+pub fn signature(input: &Input, _ctx: &Context, out: &mut String) -> Result<()> {
     let kind = input.str_max("kind", 64)?;
-    if kind == "plain_digest" {
-        return plain_digest(&input.object("inputs")?);
-    }
-    let gateway = gateway::find_kind(kind).ok_or_else(|| Error::new(Code::SignatureUnknownKind).at("kind"))?;
-    let inputs = input.object("inputs")?;
-    let computed = gateway.signature(kind, &inputs)?;
-    Ok(
-        json!({ "kind": kind, "gateway": gateway.info().id, "value": computed.value, "input_masked": computed.input_masked }),
-    )
+    let inputs = || input.object("inputs");
+    let (gateway, computed) = if kind == "plain_digest" {
+        (None, plain_digest(&inputs()?)?)
+    } else {
+        let gateway = gateway::find_kind(kind).ok_or_else(|| Error::new(Code::SignatureUnknownKind).at("kind"))?;
+        (Some(gateway.info().id), gateway.signature(kind, &inputs()?)?)
+    };
+    Object::new(out)
+        .field("gateway", &gateway)
+        .field("input_masked", &computed.input_masked)
+        .field("kind", kind)
+        .field("value", &computed.value);
+    Ok(())
 }
 
 /// `plain_digest`: one digest of a text, for protocols' pre-steps (POSNET's `firstHash`,
 /// KuveytTürk's hashed password) and for checking a bank's example by hand.
-fn plain_digest(inputs: &Input) -> Result<Value> {
+fn plain_digest(inputs: &Input) -> Result<Computed> {
     let alg = match inputs.str("algo")? {
         "sha1" => crypto::Digest::Sha1,
         "sha256" => crypto::Digest::Sha256,
@@ -486,9 +550,7 @@ fn plain_digest(inputs: &Input) -> Result<Value> {
         _ => return Err(Error::new(Code::RequestInvalidValue).at("inputs.output").detail("b64, HEX or hex")),
     };
     let text = inputs.str("text")?;
-    Ok(
-        json!({ "kind": "plain_digest", "gateway": null, "value": crypto::hash(alg, enc, text.as_bytes()), "input_masked": text }),
-    )
+    Ok(Computed { value: crypto::hash(alg, enc, text.as_bytes()), input_masked: text.to_string() })
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! `installments.quote` and `installments.table`: request JSON → rate plans, cart and card →
 //! the installments engine → options and removal reasons as JSON.
 
-use super::card::{issuer_json, issuer_override};
+use super::card::{issuer_override, write_issuer};
 use crate::api::{Context, Input};
 use crate::card::Pan;
 use crate::date::Date;
@@ -9,11 +9,12 @@ use crate::error::{Code, Error, Lang, Result};
 use crate::installments::limits::{Above, Cap};
 use crate::installments::{
     self, labels, plan, Campaign, Card, CardClass, CartItem, Category, Mode, Offer, Overrides, Plan, Quote, Rate,
-    RateEntry, Removed, Request, MAX_COUNT,
+    RateEntry, Reason, Removed, Request, MAX_COUNT,
 };
 use crate::issuer::{self, Family, Issuer};
+use crate::json::Object;
 use crate::money::{Currency, Money, Sign};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 /// What both ops read.
 struct Common {
@@ -177,101 +178,110 @@ fn read_issuer(input: &Input) -> Result<Issuer> {
     Ok(issuer::resolve(pan.as_ref().map_or("", |p| p.digits()), over.as_ref()))
 }
 
-fn both(f: impl Fn(Lang) -> String) -> Value {
-    json!({ "en": f(Lang::En), "tr": f(Lang::Tr) })
+/// `{"en": …, "tr": …}`.
+fn write_both(mut o: Object, f: impl Fn(Lang) -> String) {
+    o.field("en", &f(Lang::En)).field("tr", &f(Lang::Tr));
 }
 
-/// Inserts `key` as a decimal string and `key_minor` as an integer.
-fn put_amount(map: &mut Map<String, Value>, key: &str, minor: Option<i64>, currency: &'static Currency) -> Result<()> {
+/// Writes `key` as a decimal string and `key_minor` as an integer.
+fn write_amount(o: &mut Object, key: &str, minor: Option<i64>, currency: &'static Currency) -> Result<()> {
     let decimal = match minor {
-        Some(m) => Value::from(Money::from_minor(m, currency)?.decimal()),
-        None => Value::Null,
+        Some(m) => Some(Money::from_minor(m, currency)?.decimal()),
+        None => None,
     };
-    map.insert(key.into(), decimal);
-    map.insert(format!("{key}_minor"), minor.map_or(Value::Null, Value::from));
+    o.field(key, &decimal).field(&[key, "_minor"].concat(), &minor);
     Ok(())
 }
 
-fn campaign_json(c: &Campaign) -> Value {
+fn write_campaign(o: &mut Object, c: &Campaign) {
     if c.is_empty() {
-        return Value::Null;
+        o.field("campaign", &None::<bool>);
+        return;
     }
-    let labels = match (labels::campaign(c, Lang::En), labels::campaign(c, Lang::Tr)) {
-        (Some(en), Some(tr)) => json!({ "en": en, "tr": tr }),
-        _ => Value::Null,
-    };
-    json!({
-        "plus_installments": c.plus_installments,
-        "deferral_months": c.deferral_months,
-        "name": c.name,
-        "labels": labels,
-    })
+    let mut campaign = o.object("campaign");
+    campaign.field("deferral_months", &c.deferral_months);
+    match (labels::campaign(c, Lang::En), labels::campaign(c, Lang::Tr)) {
+        (Some(en), Some(tr)) => _ = campaign.object("labels").field("en", &en).field("tr", &tr),
+        _ => _ = campaign.field("labels", &None::<bool>),
+    }
+    campaign.field("name", &c.name).field("plus_installments", &c.plus_installments);
 }
 
-fn offer_json(o: &Offer, currency: &'static Currency) -> Result<Value> {
-    let mut m = Map::new();
-    m.insert("count".into(), o.entry.count.into());
-    m.insert("rate".into(), o.entry.rate_text.clone().into());
-    put_amount(&mut m, "total", Some(o.price.total), currency)?;
-    put_amount(&mut m, "per_installment", Some(o.split.per_installment), currency)?;
-    put_amount(&mut m, "first_installment", Some(o.split.first), currency)?;
-    put_amount(&mut m, "commission", Some(o.price.commission), currency)?;
-    put_amount(&mut m, "merchant_net", o.price.merchant_net, currency)?;
-    m.insert("labels".into(), both(|lang| labels::offer(o, currency, lang)));
-    m.insert("campaign".into(), campaign_json(&o.entry.campaign));
-    Ok(Value::Object(m))
+fn write_offer(mut m: Object, o: &Offer, currency: &'static Currency) -> Result<()> {
+    write_campaign(&mut m, &o.entry.campaign);
+    write_amount(&mut m, "commission", Some(o.price.commission), currency)?;
+    m.field("count", &o.entry.count);
+    write_amount(&mut m, "first_installment", Some(o.split.first), currency)?;
+    write_both(m.object("labels"), |lang| labels::offer(o, currency, lang));
+    write_amount(&mut m, "merchant_net", o.price.merchant_net, currency)?;
+    write_amount(&mut m, "per_installment", Some(o.split.per_installment), currency)?;
+    m.field("rate", &o.entry.rate_text);
+    write_amount(&mut m, "total", Some(o.price.total), currency)
 }
 
-/// `plan`, `options` and `removed` of a quote; the text of each reason goes once into `reasons`.
-fn quote_fields(
-    q: &Quote,
-    currency: &'static Currency,
-    into: &mut Map<String, Value>,
-    reasons: &mut Map<String, Value>,
-) -> Result<()> {
-    let plan = q.plan.map(|p| json!({ "family": p.family_id(), "pos": p.pos, "mode": p.mode.as_str() }));
-    into.insert("plan".into(), plan.unwrap_or(Value::Null));
-    let mut options = Vec::with_capacity(q.offers.len());
-    for o in &q.offers {
-        options.push(offer_json(o, currency)?);
-    }
-    into.insert("options".into(), options.into());
-    let mut removed = Vec::with_capacity(q.removed.len());
-    for Removed { count, reason } in &q.removed {
+/// Each reason a quote removed a count for, once per code (the first one seen), sorted by code.
+type Reasons = Vec<(String, Reason)>;
+
+fn collect_reasons(q: &Quote, reasons: &mut Reasons) {
+    for Removed { reason, .. } in &q.removed {
         let code = reason.code();
-        if !reasons.contains_key(&code) {
-            reasons.insert(code.clone(), both(|lang| labels::reason(reason, currency, lang)));
+        if let Err(at) = reasons.binary_search_by(|(c, _)| c.as_str().cmp(&code)) {
+            reasons.insert(at, (code, *reason));
         }
-        removed.push(json!({ "count": count, "reason": code }));
     }
-    into.insert("removed".into(), removed.into());
+}
+
+fn write_reasons(mut o: Object, reasons: &Reasons, currency: &'static Currency) {
+    for (code, reason) in reasons {
+        write_both(o.object(code), |lang| labels::reason(reason, currency, lang));
+    }
+}
+
+/// `options` and `plan` of a quote.
+fn write_options_and_plan(o: &mut Object, q: &Quote, currency: &'static Currency) -> Result<()> {
+    {
+        let mut options = o.array("options");
+        for offer in &q.offers {
+            write_offer(options.object(), offer, currency)?;
+        }
+    }
+    match q.plan {
+        Some(p) => {
+            _ = o.object("plan").field("family", p.family_id()).field("mode", p.mode.as_str()).field("pos", &p.pos)
+        }
+        None => _ = o.field("plan", &None::<bool>),
+    }
     Ok(())
 }
 
-fn amount_fields(amount: Money) -> Result<Map<String, Value>> {
-    let mut m = Map::new();
-    put_amount(&mut m, "amount", Some(amount.minor()), amount.currency())?;
-    m.insert("currency".into(), amount.currency().alpha.into());
-    Ok(m)
+/// `removed` of a quote: each count with the code of its reason (the text is in `reasons`).
+fn write_removed(o: &mut Object, q: &Quote) {
+    let mut removed = o.array("removed");
+    for Removed { count, reason } in &q.removed {
+        removed.object().field("count", count).field("reason", &reason.code());
+    }
 }
 
-pub fn quote(input: &Input, _ctx: &Context) -> Result<Value> {
+pub fn quote(input: &Input, _ctx: &Context, out: &mut String) -> Result<()> {
     let c = read_common(input)?;
     let issuer = read_issuer(input)?;
     let card = Card::from_issuer(&issuer);
     let q = c.quote(card.family, card.class)?;
-    let mut result = amount_fields(c.amount)?;
-    result.insert("issuer".into(), issuer_json(&issuer));
-    result.insert("card_class".into(), card.class.as_str().into());
-    result.insert("assumed".into(), json!(card.assumed));
-    result.insert("max_count".into(), q.max_count.into());
-    let mut reasons = Map::new();
-    quote_fields(&q, c.amount.currency(), &mut result, &mut reasons)?;
-    result.insert("reasons".into(), reasons.into());
-    Ok(Value::Object(result))
+    let currency = c.amount.currency();
+    let mut reasons = Reasons::new();
+    collect_reasons(&q, &mut reasons);
+    let mut o = Object::new(out);
+    write_amount(&mut o, "amount", Some(c.amount.minor()), currency)?;
+    o.field("assumed", &card.assumed).field("card_class", card.class.as_str()).field("currency", currency.alpha);
+    write_issuer(o.object("issuer"), &issuer);
+    o.field("max_count", &q.max_count);
+    write_options_and_plan(&mut o, &q, currency)?;
+    write_reasons(o.object("reasons"), &reasons, currency);
+    write_removed(&mut o, &q);
+    Ok(())
 }
 
-pub fn table(input: &Input, _ctx: &Context) -> Result<Value> {
+pub fn table(input: &Input, _ctx: &Context, out: &mut String) -> Result<()> {
     let c = read_common(input)?;
     let class = match input.opt_bool("commercial")? {
         Some(true) => CardClass::CommercialCredit,
@@ -299,27 +309,30 @@ pub fn table(input: &Input, _ctx: &Context) -> Result<Value> {
     // Bit n set: some row offers count n (n ≤ 18).
     let mut offered: u32 = 0;
     let mut max_count = 1;
-    let mut reasons = Map::new();
+    let mut reasons = Reasons::new();
     for family in families {
         let q = c.quote(family, class)?;
         offered = q.offers.iter().fold(offered, |bits, o| bits | 1 << o.entry.count);
         max_count = q.max_count; // the same in every row: it does not depend on the family
-        let mut row = Map::new();
-        row.insert("family".into(), family.map_or("default", |f| f.id).into());
-        let name = match family {
-            Some(f) => json!({ "en": f.name, "tr": f.name }),
-            None => json!({ "en": "Other cards", "tr": "Diğer kartlar" }),
-        };
-        row.insert("name".into(), name);
-        quote_fields(&q, currency, &mut row, &mut reasons)?;
-        rows.push(Value::Object(row));
+        collect_reasons(&q, &mut reasons);
+        rows.push((family, q));
     }
-    let mut result = amount_fields(c.amount)?;
-    result.insert("card_class".into(), class.as_str().into());
-    result.insert("max_count".into(), max_count.into());
+    let mut o = Object::new(out);
+    write_amount(&mut o, "amount", Some(c.amount.minor()), currency)?;
+    o.field("card_class", class.as_str());
     let counts: Vec<u8> = (1..=MAX_COUNT).filter(|n| offered & 1 << n != 0).collect();
-    result.insert("counts".into(), counts.into());
-    result.insert("rows".into(), rows.into());
-    result.insert("reasons".into(), reasons.into());
-    Ok(Value::Object(result))
+    o.field("counts", &counts).field("currency", currency.alpha).field("max_count", &max_count);
+    write_reasons(o.object("reasons"), &reasons, currency);
+    let mut list = o.array("rows");
+    for (family, q) in &rows {
+        let mut row = list.object();
+        row.field("family", family.map_or("default", |f| f.id));
+        match family {
+            Some(f) => _ = row.object("name").field("en", f.name).field("tr", f.name),
+            None => _ = row.object("name").field("en", "Other cards").field("tr", "Diğer kartlar"),
+        }
+        write_options_and_plan(&mut row, q, currency)?;
+        write_removed(&mut row, q);
+    }
+    Ok(())
 }

@@ -1,5 +1,5 @@
-use crate::api::handle;
 use crate::gateway::crypto;
+use crate::test_support::*;
 use serde_json::{json, Map, Value};
 
 // Test account of mewebstudio/pos (tests/Unit/Crypt/AkbankPosCryptTest.php and the Akbank
@@ -9,26 +9,6 @@ const TERMINAL: &str = "2023090417500284633D137A249DBBEB";
 const SECRET: &str = "3230323330393034313735303032363031353172675f357637355f3273387373745f7233725f73323333383737335f323272383774767276327672323531355f";
 const NONCE: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 const NOW: &str = "2024-04-04T18:11:41.250Z";
-
-fn call(req: Value) -> Value {
-    serde_json::from_str(&handle(&req.to_string())).unwrap()
-}
-
-fn ok(req: Value) -> Value {
-    let answer = call(req);
-    assert_eq!(answer["ok"], true, "{answer}");
-    answer["result"].clone()
-}
-
-fn err(req: Value) -> String {
-    let answer = call(req);
-    assert_eq!(answer["ok"], false, "{answer}");
-    answer["error"]["code"].as_str().unwrap().to_string()
-}
-
-fn sign(kind: &str, inputs: Value) -> String {
-    ok(json!({"op": "signature.compute", "kind": kind, "inputs": inputs}))["value"].as_str().unwrap().to_string()
-}
 
 fn creds() -> Value {
     json!({"merchant_safe_id": MERCHANT, "terminal_safe_id": TERMINAL, "secret_key": SECRET})

@@ -5,29 +5,9 @@
 //! iyzipay-php's HashGeneratorTest; each expected value was computed independently of this crate
 //! with Python's `hmac` and `hashlib` modules.
 
-use crate::api::handle;
 use crate::gateway::crypto;
+use crate::test_support::*;
 use serde_json::{json, Value};
-
-fn call(req: Value) -> Value {
-    serde_json::from_str(&handle(&req.to_string())).unwrap()
-}
-
-fn ok(req: Value) -> Value {
-    let answer = call(req);
-    assert_eq!(answer["ok"], true, "{answer}");
-    answer["result"].clone()
-}
-
-fn err(req: Value) -> String {
-    let answer = call(req);
-    assert_eq!(answer["ok"], false, "{answer}");
-    answer["error"]["code"].as_str().unwrap().to_string()
-}
-
-fn compute(kind: &str, inputs: Value) -> Value {
-    ok(json!({"op": "signature.compute", "kind": kind, "inputs": inputs}))
-}
 
 const NONCE: &str = "0123456789abcdef0123456789abcdef";
 

@@ -1,28 +1,8 @@
-use crate::api::handle;
 use crate::gateway::crypto;
 use crate::gateway::text::{decode_text, urlencode_pairs};
 use crate::gateway::xml::Element;
+use crate::test_support::*;
 use serde_json::{json, Value};
-
-fn call(req: Value) -> Value {
-    serde_json::from_str(&handle(&req.to_string())).unwrap()
-}
-
-fn ok(req: Value) -> Value {
-    let answer = call(req);
-    assert_eq!(answer["ok"], true, "{answer}");
-    answer["result"].clone()
-}
-
-fn err(req: Value) -> String {
-    let answer = call(req);
-    assert_eq!(answer["ok"], false, "{answer}");
-    answer["error"]["code"].as_str().unwrap().to_string()
-}
-
-fn sign(kind: &str, inputs: Value) -> String {
-    ok(json!({"op": "signature.compute", "kind": kind, "inputs": inputs}))["value"].as_str().unwrap().to_string()
-}
 
 /// `base` with the fields of `extra` added or replaced.
 fn merge(base: Value, extra: Value) -> Value {

@@ -1,24 +1,8 @@
-use crate::api::handle;
 use crate::gateway::crypto;
 use crate::gateway::xml::Element;
 use crate::gateway::RawPost;
+use crate::test_support::*;
 use serde_json::{json, Value};
-
-fn call(req: Value) -> Value {
-    serde_json::from_str(&handle(&req.to_string())).unwrap()
-}
-
-fn ok(req: Value) -> Value {
-    let answer = call(req);
-    assert_eq!(answer["ok"], true, "{answer}");
-    answer["result"].clone()
-}
-
-fn err(req: Value) -> String {
-    let answer = call(req);
-    assert_eq!(answer["ok"], false, "{answer}");
-    answer["error"]["code"].as_str().unwrap().to_string()
-}
 
 /// The public test account of mewebstudio/pos (PayFlexCPV4PosRequestDataMapperTest:
 /// createPayFlexAccount('vakifbank-cp', '000000000111111', '3XTgER89as', 'VP999999')).

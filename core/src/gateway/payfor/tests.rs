@@ -1,27 +1,7 @@
-use crate::api::handle;
 use crate::gateway::crypto;
 use crate::gateway::xml::Element;
+use crate::test_support::*;
 use serde_json::{json, Value};
-
-fn call(req: Value) -> Value {
-    serde_json::from_str(&handle(&req.to_string())).unwrap()
-}
-
-fn ok(req: Value) -> Value {
-    let answer = call(req);
-    assert_eq!(answer["ok"], true, "{answer}");
-    answer["result"].clone()
-}
-
-fn err(req: Value) -> String {
-    let answer = call(req);
-    assert_eq!(answer["ok"], false, "{answer}");
-    answer["error"]["code"].as_str().unwrap().to_string()
-}
-
-fn sign(kind: &str, inputs: Value) -> String {
-    ok(json!({"op": "signature.compute", "kind": kind, "inputs": inputs}))["value"].as_str().unwrap().to_string()
-}
 
 /// The public QNB test account of mewebstudio/pos (PayForPosCryptTest and the data-mapper tests).
 fn creds() -> Value {

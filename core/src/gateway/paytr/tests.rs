@@ -4,26 +4,10 @@
 //! signature was computed independently of this crate with Python's `hmac`, `hashlib` and
 //! `base64` modules from the formula the cited page documents.
 
-use crate::api::handle;
 use crate::gateway::crypto;
 use crate::gateway::text::RawPost;
+use crate::test_support::*;
 use serde_json::{json, Value};
-
-fn call(req: Value) -> Value {
-    serde_json::from_str(&handle(&req.to_string())).unwrap()
-}
-
-fn ok(req: Value) -> Value {
-    let answer = call(req);
-    assert_eq!(answer["ok"], true, "{answer}");
-    answer["result"].clone()
-}
-
-fn err(req: Value) -> String {
-    let answer = call(req);
-    assert_eq!(answer["ok"], false, "{answer}");
-    answer["error"]["code"].as_str().unwrap().to_string()
-}
 
 const KEY: &str = "YYYYYYYYYYYYYY";
 const SALT: &str = "ZZZZZZZZZZZZZZ";

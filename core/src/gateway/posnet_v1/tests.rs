@@ -1,5 +1,5 @@
-use crate::api::handle;
 use crate::gateway::crypto;
+use crate::test_support::*;
 use serde_json::{json, Value};
 
 // The Albaraka test merchant of mewebstudio/pos's PosNetV1 tests.
@@ -7,28 +7,8 @@ const MID: &str = "6700950031";
 const TID: &str = "67540050";
 const KEY: &str = "10,10,10,10,10,10,10,10";
 
-fn call(req: Value) -> Value {
-    serde_json::from_str(&handle(&req.to_string())).unwrap()
-}
-
-fn ok(req: Value) -> Value {
-    let answer = call(req);
-    assert_eq!(answer["ok"], true, "{answer}");
-    answer["result"].clone()
-}
-
-fn err(req: Value) -> String {
-    let answer = call(req);
-    assert_eq!(answer["ok"], false, "{answer}");
-    answer["error"]["code"].as_str().unwrap().to_string()
-}
-
 fn creds(merchant: &str) -> Value {
     json!({"merchant_no": merchant, "terminal_id": TID, "posnet_id": "1010028724242434", "enc_key": KEY})
-}
-
-fn sign(kind: &str, inputs: Value) -> String {
-    ok(json!({"op": "signature.compute", "kind": kind, "inputs": inputs}))["value"].as_str().unwrap().to_string()
 }
 
 fn form_fields(step: &Value) -> Vec<(String, String)> {
