@@ -238,7 +238,7 @@ fn direct_form_leaves_the_card_to_the_browser() {
 /// For installments the form also asks for the card's program, PayTR's `card_type` (dev.paytr.com
 /// "Direkt API 1. Adım": "advantage, axess, combo, bonus, cardfinans, maximum, paraf, world,
 /// saglamkart", for installments only), by card family id. The token does not cover it, so the
-/// browser adds it with the card: the form is the single payment's but for `installment_count`.
+/// browser adds it with the card, and the form leaves it out.
 #[test]
 fn direct_form_asks_for_the_program_of_an_installment_payment() {
     let step = ok(prepare("3d_pay", "test", json!({"id": "ABC125", "amount": "100.99", "installments": 3})));
