@@ -436,11 +436,18 @@ export interface FormStep {
     /** For `card_entry` `browser`: the names under which the browser adds the card. */
     card_fields: {
       number: string;
-      expiry_month: string;
-      expiry_year: string;
-      year_digits: 2 | 4;
+      /** Each expiry field with its layout: `[["Expiry", "MMYY"]]`, `[["…Month", "MM"], ["…Year", "YY"]]`. */
+      expiry: [name: string, layout: string][];
       cvv: string;
       holder: string | null;
+      /** A field naming the scheme, with the bank's code per brand id; a brand not listed leaves it out. */
+      brand: [name: string, codes: [brand: BrandId, code: string][]] | null;
+      /**
+       * A field naming the card's program, with the provider's code per card family id (PayTR
+       * `card_type` for installments): the code of `issuer.family`, else of `issuer.family_parent`;
+       * a family not listed, or none, leaves it out. Null when the payment needs none.
+       */
+      program: [name: string, codes: [family: string, code: string][]] | null;
     } | null;
   };
 }

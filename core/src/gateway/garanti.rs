@@ -314,6 +314,7 @@ impl Gateway for Garanti {
                 cvv: "cardcvv2",
                 holder: None,
                 brand: None,
+                program: None,
             }),
             sensitive,
         }))

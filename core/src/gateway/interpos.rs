@@ -86,6 +86,7 @@ const CARD_FIELDS: CardFieldNames = CardFieldNames {
     cvv: "Cvv2",
     holder: None,
     brand: Some(("CardType", &[("visa", "0"), ("mastercard", "1"), ("amex", "2"), ("troy", "3")])),
+    program: None,
 };
 
 const REFERENCES: &[(&str, &str)] =

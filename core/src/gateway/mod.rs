@@ -599,10 +599,21 @@ pub struct CardFieldNames {
     /// A field naming the card scheme and the bank's code per brand id (InterPos `CardType`:
     /// `[("visa", "0"), …]`); a brand not listed leaves the field out.
     pub brand: Option<(&'static str, &'static [(&'static str, &'static str)])>,
+    /// A field naming the card's program and the provider's code per card family id (PayTR
+    /// `card_type`: `[("bankkart", "combo"), …]`), set only for the payments that need it. A
+    /// sub-brand without a code of its own takes its parent's (Wings: Axess), as installment plans
+    /// do; a family not listed, or none, leaves the field out.
+    pub program: Option<(&'static str, &'static [(&'static str, &'static str)])>,
+}
+
+/// The code listed for the first of `ids` that has one.
+fn code_for<'a>(codes: &[(&str, &'a str)], ids: &[Option<&str>]) -> Option<&'a str> {
+    ids.iter().flatten().find_map(|id| codes.iter().find(|(listed, _)| listed == id).map(|(_, code)| *code))
 }
 
 impl CardFieldNames {
-    /// The card as these fields (number, expiry, CVV, holder, brand): what the browser would add.
+    /// The card as these fields (number, expiry, CVV, holder, brand, program): what the browser
+    /// would add.
     pub fn values(&self, card: &CardData) -> Vec<(&'static str, String)> {
         let e = &card.expiry;
         let mut out = vec![(self.number, card.pan.digits().to_string())];
@@ -614,13 +625,16 @@ impl CardFieldNames {
             out.push((holder, card.holder.clone()));
         }
         let brand = match card.pan.detect_brand() {
-            crate::card::Detection::Brand(b) => b.id(),
-            _ => "",
+            crate::card::Detection::Brand(b) => Some(b.id()),
+            _ => None,
         };
-        if let Some((name, code)) =
-            self.brand.and_then(|(n, codes)| codes.iter().find(|(b, _)| *b == brand).map(|c| (n, c.1)))
-        {
-            out.push((name, code.to_string()));
+        if let Some((name, codes)) = self.brand {
+            out.extend(code_for(codes, &[brand]).map(|code| (name, code.to_string())));
+        }
+        if let Some((name, codes)) = self.program {
+            let family = crate::issuer::lookup(card.pan.digits()).family;
+            let code = code_for(codes, &[family.map(|f| f.id), family.and_then(|f| f.parent)]);
+            out.extend(code.map(|code| (name, code.to_string())));
         }
         out
     }

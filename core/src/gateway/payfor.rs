@@ -101,6 +101,7 @@ const CARD_FIELDS: CardFieldNames = CardFieldNames {
     cvv: "Cvv2",
     holder: Some("CardHolderName"),
     brand: None,
+    program: None,
 };
 
 /// `ProcReturnCode` of a 3DModel callback: authenticated, not yet provisioned.

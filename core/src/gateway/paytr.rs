@@ -91,7 +91,26 @@ const CARD_FIELDS: CardFieldNames = CardFieldNames {
     cvv: "cvv",
     holder: Some("cc_owner"),
     brand: None,
+    program: None,
 };
+
+/// The card's program (`card_type`) by family id, which PayTR wants for installments only and
+/// leaves out of the token (dev.paytr.com "Direkt API 1. Adım": `advantage, axess, combo, bonus,
+/// cardfinans, maximum, paraf, world, saglamkart`).
+const CARD_TYPE: (&str, &[(&str, &str)]) = (
+    "card_type",
+    &[
+        ("advantage", "advantage"),
+        ("axess", "axess"),
+        ("bankkart", "combo"),
+        ("bonus", "bonus"),
+        ("cardfinans", "cardfinans"),
+        ("maximum", "maximum"),
+        ("paraf", "paraf"),
+        ("saglam", "saglamkart"),
+        ("world", "world"),
+    ],
+);
 
 static INFO: GatewayInfo = GatewayInfo {
     id: "paytr",
@@ -197,17 +216,6 @@ fn basket(order: &Order) -> String {
     out
 }
 
-/// PayTR's program name (`card_type`) of a card, for Direct API installments.
-fn card_type(card: &CardData) -> Option<&'static str> {
-    let family = crate::issuer::lookup(card.pan.digits()).family?;
-    let program = family.parent.unwrap_or(family.id);
-    Some(match program {
-        "bankkart" => "combo",
-        "saglam" => "saglamkart",
-        other => other,
-    })
-}
-
 /// A form-urlencoded POST of signed fields.
 fn form_call(
     account: &Account,
@@ -229,7 +237,8 @@ impl Gateway for PayTr {
     }
 
     /// `3d_host`: the iFrame API's server-to-server token request, whose answer (`api.parse`) is
-    /// the iframe to show. `3d_pay`: the Direct API form, posted by the browser with the card.
+    /// the iframe to show. `3d_pay`: the Direct API form, posted by the browser with the card (and
+    /// for installments its program).
     fn prepare(&self, req: &PaymentRequest) -> Result<Step> {
         let account = req.account;
         let card_entry = account.check_model(req.model)?;
@@ -288,11 +297,9 @@ impl Gateway for PayTr {
             context.insert("step".into(), "iframe_token".into());
             return Ok(Step::Http(form_call(account, "token", &signed(creds, &fields, &IFRAME)?, context)?));
         }
-        if let Some(program) = req.card.as_ref().filter(|_| n > 1).and_then(card_type) {
-            fields.push(("card_type", program));
-        }
+        let card_fields = CardFieldNames { program: (n > 1).then_some(CARD_TYPE), ..CARD_FIELDS };
         let fields = signed(creds, &fields, &DIRECT)?;
-        Ok(Step::Form(Form::post(account.endpoint("gate_direct")?, fields, card_entry, CARD_FIELDS, req.card.as_ref())))
+        Ok(Step::Form(Form::post(account.endpoint("gate_direct")?, fields, card_entry, card_fields, req.card.as_ref())))
     }
 
     /// The notification (Bildirim URL) of both APIs: hash over `merchant_oid`, `status` and

@@ -28,6 +28,7 @@ const CARD_FIELDS: CardFieldNames = CardFieldNames {
     cvv: "Cvv",
     holder: Some("CardHolderName"),
     brand: None,
+    program: None,
 };
 
 /// The API operations (`api/Payment/<operation>`) whose answers `api_parse` reads.

@@ -47,14 +47,25 @@ export function expiryText(layout, expiry) {
   return layout.replace('YYYY', year).replace('YY', year.slice(-2)).replace('MM', String(expiry.month).padStart(2, '0'));
 }
 
+/** The code listed (`[[id, code], …]`) for the first of `ids` that has one, or null. */
+function codeFor(codes, ids) {
+  for (const id of ids) {
+    const listed = id ? codes.find(([key]) => key === id) : null;
+    if (listed) return listed[1];
+  }
+  return null;
+}
+
 /**
  * The fields to add to the bank's form in the browser (`card_entry` `browser`), named and
  * formatted as the core's `card_fields` says (core/API.md): the number, each expiry field in its
- * layout, the CVV, the holder and the scheme's code when the bank wants them. `report` is the
- * core's `card.inspect` of the card (its expiry and brand).
+ * layout, the CVV, the holder, the scheme's code and the card program's code when the bank wants
+ * them. `report` is the core's `card.inspect` of the card (its expiry, brand and issuer family,
+ * the shop's BIN list applied).
  */
 export function browserCardFields(cardFields, card, report) {
   const expiry = report && report.expiry ? report.expiry : { month: 0, year: 0 };
+  const issuer = (report && report.issuer) || {};
   const fields = [[cardFields.number, digitsOf(card.number)]];
   for (const [name, layout] of cardFields.expiry) {
     fields.push([name, expiryText(layout, expiry)]);
@@ -63,10 +74,11 @@ export function browserCardFields(cardFields, card, report) {
   if (cardFields.holder) {
     fields.push([cardFields.holder, String(card.holder || '').trim()]);
   }
-  if (cardFields.brand) {
-    const [name, codes] = cardFields.brand;
-    const code = codes.find(([brand]) => report && report.brand && brand === report.brand.id);
-    if (code) fields.push([name, code[1]]);
+  const brand = report && report.brand ? report.brand.id : null;
+  // A code by brand id; one by family id, a sub-brand without its own taking its parent's.
+  for (const [field, ids] of [[cardFields.brand, [brand]], [cardFields.program, [issuer.family, issuer.family_parent]]]) {
+    const code = field ? codeFor(field[1], ids) : null;
+    if (code !== null) fields.push([field[0], code]);
   }
   return fields.map(([name, value]) => ({ name, value }));
 }

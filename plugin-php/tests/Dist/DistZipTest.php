@@ -157,7 +157,9 @@ final class DistZipTest extends TestCase {
 	/**
 	 * In Chromium, from the unpacked zip served over HTTP: the classic checkout script mounts the
 	 * card form on the shipped browser build of the core (its .wasm fetched by browser.js), shows
-	 * the brand and the installments, posts only the BIN, and adds the card to the bank's form.
+	 * the brand and the installments, posts only the BIN, and adds the card to the bank's form; and
+	 * where a form asks for the card's program (as PayTR's installment form does: here a `program`
+	 * on Garanti's), its code for the family the core's `card.inspect` found (4282 20…: Bonus).
 	 */
 	public function test_the_classic_checkout_runs_in_a_browser_on_the_shipped_assets(): void {
 		World::reset();
@@ -174,7 +176,7 @@ final class DistZipTest extends TestCase {
 			'fields'      => array( array( 'name' => 'hash', 'value' => 'H' ) ),
 			'sensitive'   => array(),
 			'card_entry'  => 'browser',
-			'card_fields' => array( 'number' => 'cardnumber', 'expiry' => array( array( 'cardexpiredatemonth', 'MM' ), array( 'cardexpiredateyear', 'YY' ) ), 'cvv' => 'cardcvv2', 'holder' => null, 'brand' => null ),
+			'card_fields' => array( 'number' => 'cardnumber', 'expiry' => array( array( 'cardexpiredatemonth', 'MM' ), array( 'cardexpiredateyear', 'YY' ) ), 'cvv' => 'cardcvv2', 'holder' => null, 'brand' => null, 'program' => array( 'card_type', array( array( 'axess', 'axess' ), array( 'bonus', 'bonus' ) ) ) ),
 		);
 		$page = strtr(
 			(string) file_get_contents( __DIR__ . '/fixtures/classic-checkout.html' ),
@@ -193,7 +195,7 @@ final class DistZipTest extends TestCase {
 		$this->assertSame( array( null, '42822090' ), array( $seen['numberName'], $seen['bin'] ), 'the card is not posted to the shop' );
 		$this->assertFalse( $seen['followsRedirect'], 'WooCommerce\'s redirect is stopped while the bank form goes out' );
 		$this->assertSame(
-			array( 'method' => 'post', 'action' => 'https://bank.example/gt3dengine', 'fields' => array( array( 'hash', 'H' ), array( 'cardnumber', '4282209004348015' ), array( 'cardexpiredatemonth', '12' ), array( 'cardexpiredateyear', '30' ), array( 'cardcvv2', '123' ) ) ),
+			array( 'method' => 'post', 'action' => 'https://bank.example/gt3dengine', 'fields' => array( array( 'hash', 'H' ), array( 'cardnumber', '4282209004348015' ), array( 'cardexpiredatemonth', '12' ), array( 'cardexpiredateyear', '30' ), array( 'cardcvv2', '123' ), array( 'card_type', 'bonus' ) ) ),
 			$seen['submitted']
 		);
 	}

@@ -1,10 +1,10 @@
 <?php
 /**
  * The payment flow with the families whose 3D page is not one plain form, or whose result comes
- * server-to-server: PayTR (an embedded page, the notification), ParamPos (the bank's HTML page),
- * KuveytTürk (a form read from the bank's answer), PayFlex Common Payment (a GET form and a GET
- * return), iyzico (the basket and the buyer), PayFlex MPI (refused: the card would be needed
- * again). Against the native core and a fake bank.
+ * server-to-server: PayTR (an embedded page, the notification; the Direct API form the browser
+ * completes), ParamPos (the bank's HTML page), KuveytTürk (a form read from the bank's answer),
+ * PayFlex Common Payment (a GET form and a GET return), iyzico (the basket and the buyer), PayFlex
+ * MPI (refused: the card would be needed again). Against the native core and a fake bank.
  */
 
 declare(strict_types=1);
@@ -168,6 +168,31 @@ final class ProviderFlowTest extends TestCase {
 		// The order id alone names the order in PayTR's basket when the shop gives no lines.
 		$basket = json_decode( base64_decode( self::fields( $this->bank->requests[0]['body'] )['user_basket'] ), true );
 		$this->assertSame( array( array( $this->attempt( '5002' )->bankOrderId, '1000.00', 1 ) ), $basket );
+	}
+
+	/**
+	 * PayTR's Direct API with the card typed in the browser: the form for installments names the
+	 * card program field (`card_type`, outside the token) for the browser to add with the card; a
+	 * single payment's names none.
+	 */
+	public function test_paytr_direct_api_leaves_the_card_and_its_program_to_the_browser(): void {
+		$flow = $this->flow( 'paytr', '3d_pay', PayTr::CREDENTIALS );
+		$this->orders->add( '5009', '1000.00', array(), 'TRY', self::LINES, self::BUYER );
+		$next = $flow->start( '5009', array( 'installments' => 3, 'bin' => '43550843' ), self::returnUrl() );
+		$form = $next['form'];
+		$this->assertSame( array( 'form', 'browser' ), array( $next['type'], $form['card_entry'] ) );
+		$fields = array_column( $form['fields'], 'value', 'name' );
+		$this->assertSame( array( '3', '1025.00' ), array( $fields['installment_count'], $fields['payment_amount'] ) );
+		$this->assertArrayNotHasKey( 'card_type', $fields, 'the browser adds it' );
+		$this->assertArrayNotHasKey( 'card_number', $fields );
+		$this->assertSame( 'card_type', $form['card_fields']['program'][0] );
+		$this->assertContains( array( 'bankkart', 'combo' ), $form['card_fields']['program'][1] );
+		$this->assertSame( array(), $this->bank->requests, 'nothing goes server-to-server' );
+
+		$this->orders->add( '5010', '1000.00', array(), 'TRY', self::LINES, self::BUYER );
+		$single = $flow->start( '5010', array( 'bin' => '43550843' ), self::returnUrl() );
+		$this->assertSame( '0', array_column( $single['form']['fields'], 'value', 'name' )['installment_count'] );
+		$this->assertNull( $single['form']['card_fields']['program'] );
 	}
 
 	public function test_a_notification_never_accepts_an_unsigned_message(): void {

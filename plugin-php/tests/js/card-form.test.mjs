@@ -43,3 +43,26 @@ test('card fields added in the browser follow the core card_fields', () => {
   assert.equal(expiryText('YYYYMM', { month: 3, year: 2029 }), '202903');
   assert.equal(digitsOf('4508 0345-0803 4509'), '4508034508034509');
 });
+
+test('the card program is added by family, a sub-brand taking its parent program', () => {
+  // PayTR's card_fields for installments (core/API.md, PayTR): card_type by family id.
+  const paytr = {
+    number: 'card_number', expiry: [['expiry_month', 'MM'], ['expiry_year', 'YY']], cvv: 'cvv', holder: 'cc_owner', brand: null,
+    program: ['card_type', [['axess', 'axess'], ['bankkart', 'combo'], ['bonus', 'bonus']]],
+  };
+  const card = { number: '4355 0843 5508 4358', cvv: '000', holder: 'PAYTR TEST' };
+  const programOf = (issuer) => {
+    const fields = browserCardFields(paytr, card, { expiry: { month: 12, year: 2030 }, brand: { id: 'visa' }, issuer });
+    const found = fields.filter((f) => f.name === 'card_type');
+    assert.ok(found.length <= 1);
+    return found.length ? found[0].value : null;
+  };
+  assert.equal(programOf({ family: 'bankkart', family_parent: null }), 'combo');
+  assert.equal(programOf({ family: 'wings', family_parent: 'axess' }), 'axess', 'Wings has no code of its own');
+  assert.equal(programOf({ family: 'world', family_parent: null }), null, 'a family not listed leaves the field out');
+  assert.equal(programOf({ family: null, family_parent: null }), null, 'so does a card of no family');
+  assert.equal(programOf(undefined), null);
+  // A single payment's form asks for no program: nothing beyond the card.
+  assert.deepEqual(browserCardFields({ ...paytr, program: null }, card, { expiry: { month: 12, year: 2030 }, issuer: { family: 'axess' } }).map((f) => f.name),
+    ['card_number', 'expiry_month', 'expiry_year', 'cvv', 'cc_owner']);
+});

@@ -106,10 +106,14 @@ function cardForm(named) {
   ]);
 }
 
-/** A core double for the card form: a valid Visa, single payment only. */
+/**
+ * A core double for the card form: a valid Visa, single payment only. Its issuer is a Wings card
+ * (an Axess sub-brand) unless the shop's BIN list (the request's issuer) names the family.
+ */
 const core = 'data:text/javascript,' + encodeURIComponent(`
-  export const inspectCard = () => ({ brand: { id: 'visa', name: 'Visa', lengths: [16], cvv_length: 3 },
-    number: { length: 16 }, expiry: { month: 12, year: 2030 }, problems: [] });
+  export const inspectCard = (request) => ({ brand: { id: 'visa', name: 'Visa', lengths: [16], cvv_length: 3 },
+    number: { length: 16 }, expiry: { month: 12, year: 2030 }, problems: [],
+    issuer: request.issuer ? { family: request.issuer.family, family_parent: null } : { family: 'wings', family_parent: 'axess' } });
   export const quoteInstallments = () => ({ plan: null, options: [{ count: 1, labels: { en: 'Single payment' } }] });
 `);
 
@@ -186,6 +190,35 @@ test('classic checkout: the card stays in the browser and is added to the bank f
   // No form (PayTR's page, a bank page on the shop's address, a paid order): WooCommerce redirects.
   assert.equal(handlers.checkout_place_order_success({}, { result: 'success', sanalpos: '', redirect: '/order-pay/1' }), true);
   assert.equal(submitted.length, 1);
+});
+
+test('classic checkout: a PayTR installment form gets the program of the card family the browser found', async () => {
+  // PayTR's Direct API form for 3 installments (core/API.md, PayTR): card_type outside the token.
+  const paytr = {
+    action: 'https://www.paytr.com/odeme', method: 'POST', fields: [{ name: 'installment_count', value: '3' }, { name: 'paytr_token', value: 'T' }],
+    sensitive: [], card_entry: 'browser',
+    card_fields: {
+      number: 'card_number', expiry: [['expiry_month', 'MM'], ['expiry_year', 'YY']], cvv: 'cvv', holder: 'cc_owner', brand: null,
+      program: ['card_type', [['axess', 'axess'], ['bankkart', 'combo'], ['bonus', 'bonus']]],
+    },
+  };
+  // The built-in answer (Wings: Axess's program), then the shop's BIN list naming the family.
+  for (const [bins, program] of [[{}, 'axess'], [{ 43550843: { family: 'bankkart' } }, 'combo']]) {
+    const root = cardForm(true);
+    page(new Element('body', {}, [root]));
+    const handlers = {};
+    globalThis.jQuery = () => ({ on(event, handler) { handlers[event] = handler; return this; } });
+    globalThis.sanalposCheckout = { ...pageConfig('browser'), bins };
+    runScript('checkout-classic.js');
+    await settle();
+    type(root, { number: '4355 0843 5508 4358', holder: 'PAYTR TEST', expiry: '12/30', cvv: '000' });
+    handlers.checkout_place_order_sanalpos();
+    handlers.checkout_place_order_success({}, { result: 'success', sanalpos: JSON.stringify(paytr) });
+    assert.deepEqual(submitted[0].children.map((i) => [i.name, i.value]), [
+      ['installment_count', '3'], ['paytr_token', 'T'], ['card_number', '4355084355084358'], ['expiry_month', '12'], ['expiry_year', '30'],
+      ['cvv', '000'], ['cc_owner', 'PAYTR TEST'], ['card_type', program],
+    ]);
+  }
 });
 
 test('classic checkout: a server-entry POS posts the card, a GET form opens the bank page by address', async () => {

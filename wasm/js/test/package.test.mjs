@@ -111,6 +111,7 @@ test('the TypeScript declarations type-check the examples and a typed use', () =
     const total: string | undefined = quoteInstallments({ amount: '100.00', today: '2026-11-27', plans: [] }).options[0]?.total;
     const step = preparePayment({ gateway: 'isbank', environment: 'test', credentials: {}, model: '3d', order: { id: 'A', amount: '1' } });
     const action: string = step.type === 'form' ? step.form.action : step.type === 'http' ? step.http.url : step.type === 'redirect' ? step.redirect.url : step.html;
+    const program: string | undefined = step.type === 'form' ? step.form.card_fields?.program?.[1].find(([f]) => f === family)?.[1] : undefined;
     // @ts-expect-error the card number is required
     inspectCard({ card: {} });
     // @ts-expect-error lang is en or tr
@@ -119,7 +120,7 @@ test('the TypeScript declarations type-check the examples and a typed use', () =
     quoteInstallments({ amount: '100.00', plans: [] });
     const error = new SanalposError({ code: 'card.luhn', message: 'm', field: 'card.number' });
     const code: string = error.code;
-    export { family, api, ops, total, action, code };
+    export { family, api, ops, total, action, program, code };
   `);
   // Node 18's types: an example that needs a newer Node fails here.
   const args = ['--noEmit', '--strict', '--allowJs', '--checkJs', '--target', 'es2022', '--module', 'nodenext',

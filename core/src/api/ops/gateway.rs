@@ -224,7 +224,8 @@ pub(crate) fn write_step(mut o: Object, step: &Step) {
                             .field("cvv", c.cvv)
                             .field("expiry", c.expiry)
                             .field("holder", &c.holder)
-                            .field("number", c.number);
+                            .field("number", c.number)
+                            .field("program", &c.program);
                     }
                     None => _ = form.field("card_fields", &None::<bool>),
                 }

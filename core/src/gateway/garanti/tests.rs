@@ -679,7 +679,7 @@ fn prepare_3d_reproduces_the_reference_form() {
     assert_eq!(
         step["form"]["card_fields"],
         json!({"number": "cardnumber", "expiry": [["cardexpiredatemonth", "MM"], ["cardexpiredateyear", "YY"]],
-            "cvv": "cardcvv2", "holder": null, "brand": null})
+            "cvv": "cardcvv2", "holder": null, "brand": null, "program": null})
     );
     assert_eq!(step["form"]["sensitive"], json!([]));
 }

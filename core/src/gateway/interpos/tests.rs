@@ -300,7 +300,7 @@ fn prepare_3d_form_is_signed_and_leaves_the_card_to_the_browser() {
     assert_eq!(
         step["form"]["card_fields"],
         json!({"number": "Pan", "expiry": [["Expiry", "MMYY"]], "cvv": "Cvv2", "holder": null,
-               "brand": ["CardType", [["visa", "0"], ["mastercard", "1"], ["amex", "2"], ["troy", "3"]]]})
+               "brand": ["CardType", [["visa", "0"], ["mastercard", "1"], ["amex", "2"], ["troy", "3"]]], "program": null})
     );
     let form = form_map(&step);
     assert_eq!(

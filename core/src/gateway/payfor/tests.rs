@@ -466,7 +466,8 @@ fn prepare_3d_form_is_signed_and_leaves_the_card_to_the_browser() {
     assert_eq!(step["form"]["card_entry"], "browser");
     assert_eq!(
         step["form"]["card_fields"],
-        json!({"number": "Pan", "expiry": [["Expiry", "MMYY"]], "cvv": "Cvv2", "holder": "CardHolderName", "brand": null})
+        json!({"number": "Pan", "expiry": [["Expiry", "MMYY"]], "cvv": "Cvv2", "holder": "CardHolderName", "brand": null,
+            "program": null})
     );
     let names: Vec<&str> =
         step["form"]["fields"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();

@@ -206,7 +206,7 @@ fn direct_form_leaves_the_card_to_the_browser() {
     assert_eq!(
         form["card_fields"],
         json!({"number": "card_number", "expiry": [["expiry_month", "MM"], ["expiry_year", "YY"]], "cvv": "cvv",
-            "holder": "cc_owner", "brand": null})
+            "holder": "cc_owner", "brand": null, "program": null})
     );
     assert_eq!(form["sensitive"], json!([]));
     assert_eq!(
@@ -235,14 +235,60 @@ fn direct_form_leaves_the_card_to_the_browser() {
     );
 }
 
+/// For installments the form also asks for the card's program, PayTR's `card_type` (dev.paytr.com
+/// "Direkt API 1. Adım": "advantage, axess, combo, bonus, cardfinans, maximum, paraf, world,
+/// saglamkart", for installments only), by card family id. The token does not cover it, so the
+/// browser adds it with the card, and the form leaves it out.
+#[test]
+fn direct_form_asks_for_the_program_of_an_installment_payment() {
+    let step = ok(prepare("3d_pay", "test", json!({"id": "ABC125", "amount": "100.99", "installments": 3})));
+    let programs = json!([
+        "card_type",
+        [
+            ["advantage", "advantage"],
+            ["axess", "axess"],
+            ["bankkart", "combo"],
+            ["bonus", "bonus"],
+            ["cardfinans", "cardfinans"],
+            ["maximum", "maximum"],
+            ["paraf", "paraf"],
+            ["saglam", "saglamkart"],
+            ["world", "world"]
+        ]
+    ]);
+    assert_eq!(step["form"]["card_fields"]["program"], programs);
+    let fields = form_of(&step);
+    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    assert_eq!(get("installment_count").as_deref(), Some("3"));
+    assert_eq!(get("card_type"), None);
+    assert_eq!(get("paytr_token").as_deref(), Some("hbOkARFZi4bQcPKDenzpnJ9d0ijbJcMg5wM6L+WGs40="));
+    // Every program PayTR names is a canonical family's code, and every family without a parent
+    // (a sub-brand takes its parent's) has one.
+    let codes: Vec<(String, String)> = serde_json::from_value(programs[1].clone()).unwrap();
+    for family in crate::issuer::FAMILIES.iter().filter(|f| f.parent.is_none()) {
+        assert!(codes.iter().any(|(id, _)| id == family.id), "{}", family.id);
+    }
+    for (id, code) in &codes {
+        assert_eq!(crate::issuer::Family::find(code).unwrap().id, id, "PayTR's {code} is an alias of {id}");
+    }
+    // A sub-brand takes its parent's program (Wings: Axess).
+    let wings = crate::issuer::Family::by_id("wings").unwrap();
+    assert_eq!(crate::gateway::code_for(super::CARD_TYPE.1, &[Some(wings.id), wings.parent]), Some("axess"));
+}
+
 /// Given the card (no JavaScript), the core adds it under the same names, marked sensitive, and
-/// for installments PayTR's `card_type` from the BIN's card program (4355 08… is an Akbank card:
-/// Axess).
+/// for installments its program from the BIN, with the same token as without the card: 4355 08…
+/// is an Akbank card (Axess), 4546 71… a Ziraat one (Bankkart: PayTR's `combo`). A single payment
+/// has no `card_type`, nor has a card of no known family (5400 01…).
 #[test]
 fn direct_form_with_the_card_and_installments() {
-    let mut req = prepare("3d_pay", "test", json!({"id": "ABC125", "amount": "100.99", "installments": 3}));
-    req["card"] = json!({"number": "4355084355084358", "expiry": "12/30", "cvv": "000", "holder": "Kart Sahibi"});
-    let step = ok(req);
+    let with_card = |number: &str, installments: u32| {
+        let order = json!({"id": "ABC125", "amount": "100.99", "installments": installments});
+        let mut req = prepare("3d_pay", "test", order);
+        req["card"] = json!({"number": number, "expiry": "12/30", "cvv": "000", "holder": "Kart Sahibi"});
+        ok(req)
+    };
+    let step = with_card("4355084355084358", 3);
     let fields = form_of(&step);
     let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
     assert_eq!(get("installment_count"), "3");
@@ -252,7 +298,14 @@ fn direct_form_with_the_card_and_installments() {
         (get("card_number"), get("expiry_month"), get("expiry_year"), get("cvv"), get("cc_owner")),
         ("4355084355084358".into(), "12".into(), "30".into(), "000".into(), "Kart Sahibi".into())
     );
-    assert_eq!(step["form"]["sensitive"], json!(["card_number", "expiry_month", "expiry_year", "cvv", "cc_owner"]));
+    assert_eq!(
+        step["form"]["sensitive"],
+        json!(["card_number", "expiry_month", "expiry_year", "cvv", "cc_owner", "card_type"])
+    );
+    let card_type = |step: &Value| form_of(step).into_iter().find(|(n, _)| n == "card_type").map(|(_, v)| v);
+    assert_eq!(card_type(&with_card("4546711234567894", 6)).as_deref(), Some("combo"));
+    assert_eq!(card_type(&with_card("4355084355084358", 1)), None);
+    assert_eq!(card_type(&with_card("5400010000000004", 3)), None);
 }
 
 #[test]

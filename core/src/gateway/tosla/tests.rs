@@ -415,7 +415,7 @@ fn a_3d_session_answer_opens_toslas_page() {
             "method": "POST", "fields": [{"name": "ThreeDSessionId", "value": session}], "sensitive": [],
             "card_entry": "browser",
             "card_fields": {"number": "CardNo", "expiry": [["ExpireDate", "MM/YY"]], "cvv": "Cvv",
-                            "holder": "CardHolderName", "brand": null}}})
+                            "holder": "CardHolderName", "brand": null, "program": null}}})
     );
     assert_eq!(r["references"], json!({"transaction_id": "2000000000032439"}));
     let r = parse_req(prepare_req("3d_host"), 200, answer)["result"].clone();
