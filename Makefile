@@ -8,13 +8,14 @@ SHELL := /bin/bash
 BUILD := build
 RAW_WASM := $(BUILD)/wasm/sanalpos.raw.wasm
 # The raw build's optimisation level, for rustc (Cargo profile wasm-raw) and wasm-opt alike. Only
-# the PHP engines load this build, and both interpret it (wasmi; PHP itself): at "z" nothing is
-# inlined and every small call costs them. At 2 (measured with callgrind on the FFI engine) a
-# warm call runs about half the instructions of "z", the PHP engine's warm calls are 35-40 %
-# faster, and the module is about 47 % larger (720 KB, 286 KB gzipped; zip +0.3 MB); "s" sits
-# between; 3 gains 1-2 % on 2 for 18 KB more. wasm-opt's level changes little (2 % at most) after
-# rustc's. The JS build, downloaded by shoppers, stays at "z" (profile wasm). Cargo takes the
-# level from CARGO_PROFILE_WASM_RAW_OPT_LEVEL: a number or s/z, as wasm-opt's -O flag.
+# the PHP engines load this build and both interpret it (wasmi; PHP): at "z" nothing is inlined
+# and they pay for every small call. Measured (tools/bench/ffi-instructions.sh, make bench-php):
+#   z: 489 KB (206 KB gzipped); FFI warm verify 2,961k host instructions; PHP warm verify 2.8 ms
+#   s: 573 KB (233 KB);         1,990k (-33 %);                          2.2 ms
+#   2: 721 KB (286 KB);         1,474k (-50 %);                          1.7 ms; zip +0.3 MB
+#   3: 739 KB (291 KB);         1,466k, more PHP to load per request
+# wasm-opt's own level moves these by 2 % at most. The JS build, downloaded by shoppers, stays at
+# "z" (profile wasm). Cargo reads the level from CARGO_PROFILE_WASM_RAW_OPT_LEVEL.
 RAW_OPT_LEVEL := 2
 RAW_TARGET := target/wasm32-unknown-unknown/wasm-raw
 # The JS build has its own target directory: sharing one would make the two feature sets overwrite
