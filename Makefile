@@ -5,9 +5,19 @@ SHELL := /bin/bash
 
 .PHONY: test bootstrap lint test-rust check-data test-node wasm wasm-raw wasm-js cli runner engine php-engine test-php check-i18n pot plugin-assets dist test-dist bench bench-ffi bench-php demo demo-build test-e2e
 
-WASM_TARGET := target/wasm32-unknown-unknown/wasm
 BUILD := build
 RAW_WASM := $(BUILD)/wasm/sanalpos.raw.wasm
+# The raw build's optimisation level, for rustc (Cargo profile wasm-raw) and wasm-opt alike. Only
+# the PHP engines load this build and both interpret it (wasmi; PHP): at "z" nothing is inlined
+# and they pay for every small call. Measured (tools/bench/ffi-instructions.sh, make bench-php):
+#   z: 489 KB (206 KB gzipped); FFI warm verify 2,961k host instructions; PHP warm verify 2.8 ms
+#   s: 573 KB (233 KB);         1,990k (-33 %);                          2.2 ms
+#   2: 721 KB (286 KB);         1,474k (-50 %);                          1.7 ms; zip +0.3 MB
+#   3: 739 KB (291 KB);         1,466k, more PHP to load per request
+# wasm-opt's own level moves these by 2 % at most. The JS build, downloaded by shoppers, stays at
+# "z" (profile wasm). Cargo reads the level from CARGO_PROFILE_WASM_RAW_OPT_LEVEL.
+RAW_OPT_LEVEL := 2
+RAW_TARGET := target/wasm32-unknown-unknown/wasm-raw
 # The JS build has its own target directory: sharing one would make the two feature sets overwrite
 # each other's sanalpos_wasm.wasm and relink on every switch.
 JS_TARGET_DIR := target/wasm-js
@@ -46,11 +56,12 @@ test-node: wasm cli
 
 wasm: wasm-raw wasm-js
 
-# The raw .wasm for non-JS hosts (PHP engines): zero imports, optimised, target features kept.
+# The raw .wasm for non-JS hosts (PHP engines): zero imports, optimised for speed at RAW_OPT_LEVEL
+# (see above), target features kept.
 wasm-raw: bootstrap
-	cargo build --locked -p sanalpos-wasm --features raw --target wasm32-unknown-unknown --profile wasm
+	CARGO_PROFILE_WASM_RAW_OPT_LEVEL=$(RAW_OPT_LEVEL) cargo build --locked -p sanalpos-wasm --features raw --target wasm32-unknown-unknown --profile wasm-raw
 	@mkdir -p $(BUILD)/wasm
-	wasm-opt -Oz --strip-debug $(WASM_TARGET)/sanalpos_wasm.wasm -o $(RAW_WASM)
+	wasm-opt -O$(RAW_OPT_LEVEL) --strip-debug $(RAW_TARGET)/sanalpos_wasm.wasm -o $(RAW_WASM)
 	@$(call wasm_size,$(RAW_WASM))
 
 # The wasm-bindgen build for the npm package: ES-module glue (browsers, bundlers) and CommonJS glue

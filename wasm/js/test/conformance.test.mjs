@@ -63,13 +63,17 @@ test('both builds keep the target_features section', () => {
 });
 
 // The budget of the .wasm builds (issue 6): 200 KB each, 80 KB gzipped. Marked TODO since the
-// bank gateways and installments took both builds over it (with all 15 families: raw build
-// 493 KB, 208 KB gzipped; JS build 515 KB, 216 KB gzipped): the run reports the sizes without
-// failing until the core is back under the budget or the budget is changed.
+// bank gateways and installments took both builds over it: the JS build (opt-level "z") is
+// 511 KB, 215 KB gzipped; the raw build, optimised for speed for the PHP engines' interpreters
+// (the Makefile's RAW_OPT_LEVEL, 2), is 721 KB, 288 KB gzipped (489 KB, 207 KB gzipped at "z").
+// The run reports the sizes without failing until the core is back under the budget or the
+// budget is changed.
 test('both builds stay within the size budget', { todo: 'over budget since the bank gateways and installments landed' }, () => {
-  for (const path of [rawPath, jsPath]) {
+  // Both builds' sizes in the one message, whichever is over.
+  const sizes = [rawPath, jsPath].map((path) => {
     const bytes = readFileSync(path);
-    const gzipped = gzipSync(bytes, { level: 9 }).length;
-    assert.ok(bytes.length <= 200_000 && gzipped <= 80_000, `${path.pathname}: ${bytes.length} bytes, ${gzipped} gzipped`);
-  }
+    return { path: path.pathname, bytes: bytes.length, gzipped: gzipSync(bytes, { level: 9 }).length };
+  });
+  assert.ok(sizes.every((s) => s.bytes <= 200_000 && s.gzipped <= 80_000),
+    sizes.map((s) => `${s.path}: ${s.bytes} bytes, ${s.gzipped} gzipped`).join('; '));
 });
