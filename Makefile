@@ -25,6 +25,8 @@ JS_BINDGEN := $(BUILD)/wasm/bindgen
 # The npm package (wasm/js) loads its generated glue and .wasm from gen/ (not committed).
 NPM_GEN := wasm/js/gen
 CLI := target/debug/sanalpos
+# The core without its bank gateways (native: tests, and the checkout build's reference tool).
+NO_GATEWAYS_TARGET_DIR := target/no-gateways
 wasm_size = echo "$(1): $$(stat -c %s $(1)) bytes, $$(gzip -9 -c $(1) | wc -c) gzipped"
 
 # What the plugin loads at run time (generated, not committed): the module, its SHA-256, the
@@ -41,10 +43,14 @@ bootstrap:
 lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
+	cargo clippy --locked -p sanalpos-core --no-default-features --all-targets -- -D warnings
 	cargo clippy --locked -p sanalpos-wasm --features raw,js --target wasm32-unknown-unknown -- -D warnings
 
+# The core twice: with its bank gateways (default) and without (the checkout build's core), the
+# latter in its own target directory so that its command-line tool does not replace the full one.
 test-rust:
 	cargo test --workspace --locked
+	cargo test --locked -p sanalpos-core --no-default-features --target-dir $(NO_GATEWAYS_TARGET_DIR)
 
 # The built-in BIN table must be exactly what its generator produces from the pinned banks-db.
 check-data:
