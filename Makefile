@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := test
 
-.PHONY: test bootstrap lint test-rust check-data test-node wasm wasm-raw wasm-js cli runner engine php-engine test-php check-i18n pot plugin-assets dist test-dist bench bench-ffi bench-php demo demo-build test-e2e
+.PHONY: test bootstrap lint test-rust check-data test-node wasm wasm-raw wasm-js wasm-checkout cli cli-checkout runner engine php-engine test-php check-i18n pot plugin-assets dist test-dist bench bench-ffi bench-php demo demo-build test-e2e
 
 BUILD := build
 RAW_WASM := $(BUILD)/wasm/sanalpos.raw.wasm
@@ -24,9 +24,13 @@ JS_TARGET_DIR := target/wasm-js
 JS_BINDGEN := $(BUILD)/wasm/bindgen
 # The npm package (wasm/js) loads its generated glue and .wasm from gen/ (not committed).
 NPM_GEN := wasm/js/gen
+# The checkout build (browser glue and .wasm, what the plugin ships); its own target directory too.
+CHECKOUT_TARGET_DIR := target/wasm-checkout
+CHECKOUT_WASM_DIR := $(BUILD)/wasm/checkout
 CLI := target/debug/sanalpos
 # The core without its bank gateways (native: tests, and the checkout build's reference tool).
 NO_GATEWAYS_TARGET_DIR := target/no-gateways
+CHECKOUT_CLI := $(NO_GATEWAYS_TARGET_DIR)/debug/sanalpos
 wasm_size = echo "$(1): $$(stat -c %s $(1)) bytes, $$(gzip -9 -c $(1) | wc -c) gzipped"
 
 # What the plugin loads at run time (generated, not committed): the module, its SHA-256, the
@@ -45,6 +49,7 @@ lint:
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	cargo clippy --locked -p sanalpos-core --no-default-features --all-targets -- -D warnings
 	cargo clippy --locked -p sanalpos-wasm --features raw,js --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy --locked -p sanalpos-wasm --no-default-features --features checkout --target wasm32-unknown-unknown -- -D warnings
 
 # The core twice: with its bank gateways (default) and without (the checkout build's core), the
 # latter in its own target directory so that its command-line tool does not replace the full one.
@@ -56,11 +61,13 @@ test-rust:
 check-data:
 	node tools/bin-table/build.mjs --check
 
-# The npm package, both .wasm builds and the examples, against the native core (the reference).
-test-node: wasm cli
-	SANALPOS_CLI=$(CLI) SANALPOS_RAW_WASM=$(RAW_WASM) node --test wasm/js/test/*.test.mjs
+# The npm package, the three .wasm builds and the examples, against the native core (the
+# reference; for the checkout build, the native core without gateways as well).
+test-node: wasm cli cli-checkout
+	SANALPOS_CLI=$(CLI) SANALPOS_CHECKOUT_CLI=$(CHECKOUT_CLI) SANALPOS_RAW_WASM=$(RAW_WASM) SANALPOS_CHECKOUT_WASM_DIR=$(CHECKOUT_WASM_DIR) \
+	  node --test wasm/js/test/*.test.mjs
 
-wasm: wasm-raw wasm-js
+wasm: wasm-raw wasm-js wasm-checkout
 
 # The raw .wasm for non-JS hosts (PHP engines): zero imports, optimised for speed at RAW_OPT_LEVEL
 # (see above), target features kept.
@@ -88,9 +95,25 @@ wasm-js: bootstrap
 	node wasm/js/build-cjs.mjs
 	@$(call wasm_size,$(NPM_GEN)/sanalpos_bg.wasm)
 
+# The checkout build, what the plugin sends to shoppers' browsers (scripts/plugin-assets.sh): the
+# JS build's `handle` on the core without its bank gateways (core/API.md, Builds), which the
+# browser's checkout never calls, and without Web Crypto (none of its ops takes a nonce). ES-module
+# glue only; at "z" with target features kept, like the JS build, and made the same way.
+wasm-checkout: bootstrap
+	cargo build --locked -p sanalpos-wasm --no-default-features --features checkout --target wasm32-unknown-unknown --profile wasm --target-dir $(CHECKOUT_TARGET_DIR)
+	@mkdir -p $(JS_BINDGEN) $(CHECKOUT_WASM_DIR)
+	wasm-opt -Oz --strip-debug $(CHECKOUT_TARGET_DIR)/wasm32-unknown-unknown/wasm/sanalpos_wasm.wasm -o $(JS_BINDGEN)/checkout.wasm
+	wasm-bindgen --target web --no-typescript --out-dir $(CHECKOUT_WASM_DIR) --out-name sanalpos $(JS_BINDGEN)/checkout.wasm
+	@$(call wasm_size,$(CHECKOUT_WASM_DIR)/sanalpos_bg.wasm)
+
 # The native command-line tool: the reference the .wasm builds are compared with.
 cli:
 	cargo build --locked -p sanalpos-core --bin sanalpos
+
+# The same without the bank gateways, the checkout build's reference (its own target directory,
+# or it would replace the one above).
+cli-checkout:
+	cargo build --locked -p sanalpos-core --bin sanalpos --no-default-features --target-dir $(NO_GATEWAYS_TARGET_DIR)
 
 # Operations per second of the npm package and of the raw .wasm in Node, next to native Rust.
 bench: wasm bench-ffi bench-php
