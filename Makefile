@@ -150,12 +150,12 @@ pot:
 	msgfmt --check -o $(LANG_DIR)/sanalpos-woocommerce-tr_TR.mo $(LANG_DIR)/sanalpos-woocommerce-tr_TR.po
 
 # The installable plugin: dist/sanalpos-woocommerce-<version>.zip (scripts/dist.sh): the plugin's
-# PHP, assets and translations, the browser build of the .wasm (assets/sanalpos/), the engine
+# PHP, assets and translations, the checkout build of the .wasm (assets/sanalpos/), the engine
 # directory's build artifacts (raw .wasm, its SHA-256, the PHP engine) and the FFI runner for linux
 # x86_64 and aarch64 built against glibc 2.17 with cargo-zigbuild (installed by bootstrap).
 PLUGIN_VERSION := $(shell sed -n 's/^ \* Version: *//p' plugin-php/sanalpos-woocommerce.php)
 DIST_ZIP := dist/sanalpos-woocommerce-$(PLUGIN_VERSION).zip
-dist: bootstrap wasm-js php-engine
+dist: bootstrap wasm-checkout php-engine
 	scripts/dist.sh $(PLUGIN_VERSION)
 
 # The zip as a shop installs it: its file list, the runner libraries' glibc baseline, nothing that
@@ -163,8 +163,9 @@ dist: bootstrap wasm-js php-engine
 test-dist: dist
 	SANALPOS_ZIP=$(DIST_ZIP) phpunit -c plugin-php/phpunit.xml --testsuite dist
 
-# The browser build of the .wasm where the plugin's pages load it (generated, not committed).
-plugin-assets: wasm-js
+# The browser build of the .wasm (the checkout build, with the npm package's API module) where the
+# plugin's pages load it (generated, not committed).
+plugin-assets: wasm-checkout
 	scripts/plugin-assets.sh plugin-php
 
 # The PHP engine: the raw .wasm translated into PHP (wasm/wasm2php): the module class, its parts
