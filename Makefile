@@ -203,11 +203,11 @@ bench-ffi: engine
 
 # The demo: the bank simulator and the demo shop on 127.0.0.1 until Ctrl-C (scripts/demo.sh). The
 # shop runs the plugin's payment flow on the engine the plugin would pick (EngineFactory); the
-# checkout runs the core in the browser (the npm package).
+# checkout runs the core in the browser (the plugin's assets: the checkout build).
 demo: bootstrap demo-build
 	@scripts/demo.sh
 
-demo-build: wasm-js engine php-engine
+demo-build: plugin-assets engine php-engine
 	cargo build --locked -p sanalpos-bank-sim
 
 # Chromium pays through the demo shop against the simulator (tests/e2e; screenshots in tests/e2e/artifacts).
