@@ -104,6 +104,8 @@ wasm-checkout: bootstrap
 	@mkdir -p $(JS_BINDGEN) $(CHECKOUT_WASM_DIR)
 	wasm-opt -Oz --strip-debug $(CHECKOUT_TARGET_DIR)/wasm32-unknown-unknown/wasm/sanalpos_wasm.wasm -o $(JS_BINDGEN)/checkout.wasm
 	wasm-bindgen --target web --no-typescript --out-dir $(CHECKOUT_WASM_DIR) --out-name sanalpos $(JS_BINDGEN)/checkout.wasm
+	@# The glue is an ES module named .js: Node (the tests) needs to be told, whatever its version.
+	echo '{"type":"module"}' > $(CHECKOUT_WASM_DIR)/package.json
 	@$(call wasm_size,$(CHECKOUT_WASM_DIR)/sanalpos_bg.wasm)
 
 # The native command-line tool: the reference the .wasm builds are compared with.
