@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := test
 
-.PHONY: test bootstrap lint test-rust check-data test-node wasm wasm-raw wasm-js cli runner engine php-engine test-php check-i18n pot plugin-assets dist test-dist bench bench-ffi bench-php demo demo-build test-e2e
+.PHONY: test bootstrap lint test-rust check-data test-node wasm wasm-raw wasm-js wasm-checkout cli cli-checkout runner engine php-engine test-php check-i18n pot plugin-assets dist test-dist bench bench-ffi bench-php demo demo-build test-e2e
 
 BUILD := build
 RAW_WASM := $(BUILD)/wasm/sanalpos.raw.wasm
@@ -24,7 +24,13 @@ JS_TARGET_DIR := target/wasm-js
 JS_BINDGEN := $(BUILD)/wasm/bindgen
 # The npm package (wasm/js) loads its generated glue and .wasm from gen/ (not committed).
 NPM_GEN := wasm/js/gen
+# The checkout build (browser glue and .wasm, what the plugin ships); its own target directory too.
+CHECKOUT_TARGET_DIR := target/wasm-checkout
+CHECKOUT_WASM_DIR := $(BUILD)/wasm/checkout
 CLI := target/debug/sanalpos
+# The core without its bank gateways (native: tests, and the checkout build's reference tool).
+NO_GATEWAYS_TARGET_DIR := target/no-gateways
+CHECKOUT_CLI := $(NO_GATEWAYS_TARGET_DIR)/debug/sanalpos
 wasm_size = echo "$(1): $$(stat -c %s $(1)) bytes, $$(gzip -9 -c $(1) | wc -c) gzipped"
 
 # What the plugin loads at run time (generated, not committed): the module, its SHA-256, the
@@ -41,20 +47,27 @@ bootstrap:
 lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
+	cargo clippy --locked -p sanalpos-core --no-default-features --all-targets -- -D warnings
 	cargo clippy --locked -p sanalpos-wasm --features raw,js --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy --locked -p sanalpos-wasm --no-default-features --features checkout --target wasm32-unknown-unknown -- -D warnings
 
+# The core twice: with its bank gateways (default) and without (the checkout build's core), the
+# latter in its own target directory so that its command-line tool does not replace the full one.
 test-rust:
 	cargo test --workspace --locked
+	cargo test --locked -p sanalpos-core --no-default-features --target-dir $(NO_GATEWAYS_TARGET_DIR)
 
 # The built-in BIN table must be exactly what its generator produces from the pinned banks-db.
 check-data:
 	node tools/bin-table/build.mjs --check
 
-# The npm package, both .wasm builds and the examples, against the native core (the reference).
-test-node: wasm cli
-	SANALPOS_CLI=$(CLI) SANALPOS_RAW_WASM=$(RAW_WASM) node --test wasm/js/test/*.test.mjs
+# The npm package, the three .wasm builds and the examples, against the native core (the
+# reference; for the checkout build, the native core without gateways as well).
+test-node: wasm cli cli-checkout
+	SANALPOS_CLI=$(CLI) SANALPOS_CHECKOUT_CLI=$(CHECKOUT_CLI) SANALPOS_RAW_WASM=$(RAW_WASM) SANALPOS_CHECKOUT_WASM_DIR=$(CHECKOUT_WASM_DIR) \
+	  node --test wasm/js/test/*.test.mjs
 
-wasm: wasm-raw wasm-js
+wasm: wasm-raw wasm-js wasm-checkout
 
 # The raw .wasm for non-JS hosts (PHP engines): zero imports, optimised for speed at RAW_OPT_LEVEL
 # (see above), target features kept.
@@ -82,9 +95,27 @@ wasm-js: bootstrap
 	node wasm/js/build-cjs.mjs
 	@$(call wasm_size,$(NPM_GEN)/sanalpos_bg.wasm)
 
+# The checkout build, what the plugin sends to shoppers' browsers (scripts/plugin-assets.sh): the
+# JS build's `handle` on the core without its bank gateways (core/API.md, Builds), which the
+# browser's checkout never calls, and without Web Crypto (none of its ops takes a nonce). ES-module
+# glue only; at "z" with target features kept, like the JS build, and made the same way.
+wasm-checkout: bootstrap
+	cargo build --locked -p sanalpos-wasm --no-default-features --features checkout --target wasm32-unknown-unknown --profile wasm --target-dir $(CHECKOUT_TARGET_DIR)
+	@mkdir -p $(JS_BINDGEN) $(CHECKOUT_WASM_DIR)
+	wasm-opt -Oz --strip-debug $(CHECKOUT_TARGET_DIR)/wasm32-unknown-unknown/wasm/sanalpos_wasm.wasm -o $(JS_BINDGEN)/checkout.wasm
+	wasm-bindgen --target web --no-typescript --out-dir $(CHECKOUT_WASM_DIR) --out-name sanalpos $(JS_BINDGEN)/checkout.wasm
+	@# The glue is an ES module named .js: Node (the tests) needs to be told, whatever its version.
+	echo '{"type":"module"}' > $(CHECKOUT_WASM_DIR)/package.json
+	@$(call wasm_size,$(CHECKOUT_WASM_DIR)/sanalpos_bg.wasm)
+
 # The native command-line tool: the reference the .wasm builds are compared with.
 cli:
 	cargo build --locked -p sanalpos-core --bin sanalpos
+
+# The same without the bank gateways, the checkout build's reference (its own target directory,
+# or it would replace the one above).
+cli-checkout:
+	cargo build --locked -p sanalpos-core --bin sanalpos --no-default-features --target-dir $(NO_GATEWAYS_TARGET_DIR)
 
 # Operations per second of the npm package and of the raw .wasm in Node, next to native Rust.
 bench: wasm bench-ffi bench-php
@@ -121,12 +152,12 @@ pot:
 	msgfmt --check -o $(LANG_DIR)/sanalpos-woocommerce-tr_TR.mo $(LANG_DIR)/sanalpos-woocommerce-tr_TR.po
 
 # The installable plugin: dist/sanalpos-woocommerce-<version>.zip (scripts/dist.sh): the plugin's
-# PHP, assets and translations, the browser build of the .wasm (assets/sanalpos/), the engine
+# PHP, assets and translations, the checkout build of the .wasm (assets/sanalpos/), the engine
 # directory's build artifacts (raw .wasm, its SHA-256, the PHP engine) and the FFI runner for linux
 # x86_64 and aarch64 built against glibc 2.17 with cargo-zigbuild (installed by bootstrap).
 PLUGIN_VERSION := $(shell sed -n 's/^ \* Version: *//p' plugin-php/sanalpos-woocommerce.php)
 DIST_ZIP := dist/sanalpos-woocommerce-$(PLUGIN_VERSION).zip
-dist: bootstrap wasm-js php-engine
+dist: bootstrap wasm-checkout php-engine
 	scripts/dist.sh $(PLUGIN_VERSION)
 
 # The zip as a shop installs it: its file list, the runner libraries' glibc baseline, nothing that
@@ -134,8 +165,9 @@ dist: bootstrap wasm-js php-engine
 test-dist: dist
 	SANALPOS_ZIP=$(DIST_ZIP) phpunit -c plugin-php/phpunit.xml --testsuite dist
 
-# The browser build of the .wasm where the plugin's pages load it (generated, not committed).
-plugin-assets: wasm-js
+# The browser build of the .wasm (the checkout build, with the npm package's API module) where the
+# plugin's pages load it (generated, not committed).
+plugin-assets: wasm-checkout
 	scripts/plugin-assets.sh plugin-php
 
 # The PHP engine: the raw .wasm translated into PHP (wasm/wasm2php): the module class, its parts
@@ -173,11 +205,11 @@ bench-ffi: engine
 
 # The demo: the bank simulator and the demo shop on 127.0.0.1 until Ctrl-C (scripts/demo.sh). The
 # shop runs the plugin's payment flow on the engine the plugin would pick (EngineFactory); the
-# checkout runs the core in the browser (the npm package).
+# checkout runs the core in the browser (the plugin's assets: the checkout build).
 demo: bootstrap demo-build
 	@scripts/demo.sh
 
-demo-build: wasm-js engine php-engine
+demo-build: plugin-assets engine php-engine
 	cargo build --locked -p sanalpos-bank-sim
 
 # Chromium pays through the demo shop against the simulator (tests/e2e; screenshots in tests/e2e/artifacts).

@@ -16,7 +16,7 @@ rm -rf build/dist && mkdir -p "$stage" dist
 git ls-files -z plugin-php | grep -zv -e '^plugin-php/tests/' -e '^plugin-php/phpunit.xml$' -e '^plugin-php/languages/.*\.sh$' \
   | xargs -0 -I{} sh -c 'mkdir -p "$1/$(dirname "${2#plugin-php/}")" && cp "$2" "$1/${2#plugin-php/}"' _ "$stage" {}
 
-# The browser build of the .wasm and its ES-module glue, from the npm package's build (make wasm-js).
+# The browser build of the .wasm and its ES-module glue: the checkout build (make wasm-checkout).
 scripts/plugin-assets.sh "$stage"
 
 # The engine directory's build artifacts (make php-engine): the raw .wasm, its recorded SHA-256 and

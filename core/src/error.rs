@@ -51,6 +51,7 @@ codes! {
     RequestInvalidJson = "request.invalid_json", "The request is not valid JSON", "İstek geçerli bir JSON değil";
     RequestNotObject = "request.not_object", "The request must be a JSON object", "İstek bir JSON nesnesi olmalı";
     RequestUnknownOp = "request.unknown_op", "Unknown operation", "Bilinmeyen işlem";
+    RequestOpUnavailable = "request.op_unavailable", "This build of the core does not include this operation (the browser's checkout build has no bank gateways)", "Çekirdeğin bu derlemesi bu işlemi içermiyor (tarayıcıdaki ödeme sayfası derlemesinde banka altyapıları yok)";
     RequestMissingField = "request.missing_field", "A required field is missing", "Zorunlu bir alan eksik";
     RequestInvalidType = "request.invalid_type", "A field has the wrong type", "Bir alanın türü hatalı";
     RequestInvalidValue = "request.invalid_value", "A field has an invalid value", "Bir alanın değeri geçersiz";

@@ -177,6 +177,7 @@ impl<T: ToJson> ToJson for Vec<T> {
     }
 }
 
+#[cfg(feature = "gateways")]
 impl ToJson for crate::gateway::StrMap {
     fn write_json(&self, out: &mut String) {
         let mut object = Object::new(out);

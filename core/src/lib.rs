@@ -9,6 +9,7 @@ pub mod api;
 pub mod card;
 pub mod date;
 pub mod error;
+#[cfg(feature = "gateways")]
 pub mod gateway;
 pub mod installments;
 pub mod issuer;
@@ -17,5 +18,6 @@ pub mod money;
 
 pub use api::handle;
 
-#[cfg(test)]
+// The families' tests' helpers.
+#[cfg(all(test, feature = "gateways"))]
 mod test_support;

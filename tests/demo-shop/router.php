@@ -5,7 +5,7 @@
  *
  * Every payment step goes through the plugin's PaymentFlow (plugin-php/src/Flow); this file only
  * routes requests to it and renders pages. The checkout's card form runs the core in the browser
- * (the npm package's browser build, served from wasm/js).
+ * (the plugin's browser build, the checkout build: `make plugin-assets`).
  */
 
 declare(strict_types=1);
@@ -30,12 +30,14 @@ ini_set( 'display_errors', '0' );
 $path   = (string) parse_url( $_SERVER['REQUEST_URI'] ?? '/', PHP_URL_PATH );
 $method = $_SERVER['REQUEST_METHOD'] ?? 'GET';
 
-// Static files: the shop's assets, the npm package's browser build (entry, glue, .wasm) and the
-// plugin's card form script.
+// Static files: the shop's assets, and the plugin's as a shop serves them: its card form script
+// and its browser build of the core (entry, API module, glue, .wasm; `make plugin-assets`).
 $static = array(
 	'/assets/'        => array( __DIR__ . '/assets/', null ),
-	'/sanalpos/'      => array( REPO . '/wasm/js/', array( 'browser.mjs', 'api.mjs', 'gen/sanalpos.mjs', 'gen/sanalpos_bg.wasm' ) ),
-	'/plugin-assets/' => array( REPO . '/plugin-php/assets/js/', array( 'card-form.js' ) ),
+	'/plugin-assets/' => array(
+		REPO . '/plugin-php/assets/',
+		array( 'js/card-form.js', 'sanalpos/browser.js', 'sanalpos/api.js', 'sanalpos/gen/sanalpos.js', 'sanalpos/gen/sanalpos_bg.wasm' ),
+	),
 );
 foreach ( $static as $prefix => [ $dir, $only ] ) {
 	if ( str_starts_with( $path, $prefix ) ) {
@@ -337,8 +339,8 @@ function after_sale( Shop $shop, string $orderId, string $action ): void {
 /** What every page's scripts need: the core's browser entry, the plugin's card form, the plans. */
 function script_config( Shop $shop ): array {
 	return array(
-		'core'     => '/sanalpos/browser.mjs',
-		'cardForm' => '/plugin-assets/card-form.js',
+		'core'     => '/plugin-assets/sanalpos/browser.js',
+		'cardForm' => '/plugin-assets/js/card-form.js',
 		'currency' => Shop::CURRENCY,
 		'today'    => Shop::today(),
 		'lang'     => 'en',

@@ -3,8 +3,10 @@
 // and the simulator's ledger says what the bank booked.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { HTTP_TIMEOUT_SECONDS, Steps, launchBrowser, ledger, minor, startServers } from './harness.mjs';
+import { HTTP_TIMEOUT_SECONDS, Steps, launchBrowser, ledger, minor, repo, startServers } from './harness.mjs';
 
 const CARD = { approve: '4546 7112 3456 7894', bonus: '5400 3600 0000 0003', decline: '4111 1111 1111 1129', timeout: '4129 1111 1111 1111' };
 
@@ -334,6 +336,32 @@ describe('paytr', () => {
 describe('the shop', () => {
   it('runs the core on an engine the plugin picks (EngineFactory)', () => {
     assert.ok(['ffi', 'php'].includes(servers.engine), servers.engine);
+  });
+
+  it('sends the browser the plugin\'s checkout build, which prices the product list\'s installment tables', async () => {
+    const { page, steps } = await newPage('checkout-build');
+    const fetched = [];
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname.endsWith('.wasm')) fetched.push(response);
+    });
+    await page.goto(`${servers.shopUrl}/`);
+    await page.waitForSelector('.installment-table table');
+    await steps.shot('products');
+    assert.deepEqual(fetched.map((r) => new URL(r.url()).pathname), ['/plugin-assets/sanalpos/gen/sanalpos_bg.wasm']);
+    assert.ok((await fetched[0].body()).equals(readFileSync(join(repo, 'build/wasm/checkout/sanalpos_bg.wasm'))), 'the checkout build\'s bytes');
+    // The bank ops are not in it: the browser never signs or verifies.
+    const core = await page.evaluate(async () => {
+      const { version, listGateways } = await import('/plugin-assets/sanalpos/browser.js');
+      let error = null;
+      try {
+        listGateways();
+      } catch (e) {
+        error = e.code;
+      }
+      return { gateways: version().gateways, error };
+    });
+    assert.deepEqual(core, { gateways: [], error: 'request.op_unavailable' });
+    await page.close();
   });
 });
 

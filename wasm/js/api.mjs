@@ -1,7 +1,9 @@
 // The package's API, the same in Node and in browsers. `handle` is the core's one entry point (JSON
 // text in, JSON text out); `call` and the shortcuts below it take and return objects and throw
 // `SanalposError`. Written once as an ES module; build-cjs.mjs derives gen/api.cjs from this file
-// for `require`, so it keeps to `export class|function|const` and the one import below.
+// for `require`, so it keeps to `export class|function|const` and the one import below. The plugin
+// ships it around the checkout build's glue (scripts/plugin-assets.sh), which exports the same
+// `handle`: there the bank ops' shortcuts throw `request.op_unavailable`.
 import { handle as coreHandle } from './gen/sanalpos.mjs';
 
 /** An error answer of the core: `code` is stable and dotted, `field` names the input to blame. */

@@ -17,6 +17,11 @@
 //! **JS build** (`--features js`, then `wasm-bindgen`), behind the npm package `sanalpos`
 //! (`wasm/js/`). Exports `handle(request: string) -> string`: the same dispatcher, except that a
 //! request without a `nonce` gets one from the Web Crypto random source first ([`with_nonce`]).
+//!
+//! **Checkout build** (`--no-default-features --features checkout`, then `wasm-bindgen`), what the
+//! plugin sends to shoppers' browsers: the JS build's `handle` on a core without its bank gateways
+//! (their ops answer `request.op_unavailable`), so it imports no random source either: none of its
+//! ops takes a nonce. The npm package's `api.mjs` runs on it unchanged.
 
 use std::borrow::Cow;
 
@@ -62,22 +67,29 @@ pub fn with_nonce(request: &str, fill: impl FnOnce(&mut [u8]) -> bool) -> Cow<'_
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-#[cfg(feature = "js")]
+// Without a nonce source, the gateway ops would only be half there.
+#[cfg(all(feature = "checkout", feature = "gateways"))]
+compile_error!("the checkout build has no bank gateways: build it with --no-default-features");
+
+#[cfg(any(feature = "js", feature = "checkout"))]
 mod js {
     use wasm_bindgen::prelude::wasm_bindgen;
 
     /// Handles one JSON request (see the crate documentation); always returns an answer envelope.
     #[wasm_bindgen]
     pub fn handle(request: &str) -> String {
-        let request = super::with_nonce(request, |bytes| getrandom::fill(bytes).is_ok());
-        sanalpos_core::api::handle(&request)
+        #[cfg(feature = "js")]
+        let filled = super::with_nonce(request, |bytes| getrandom::fill(bytes).is_ok());
+        #[cfg(feature = "js")]
+        let request = filled.as_ref();
+        sanalpos_core::api::handle(request)
     }
 }
 
-#[cfg(all(feature = "raw", not(feature = "js"), target_arch = "wasm32"))]
+#[cfg(all(feature = "raw", not(any(feature = "js", feature = "checkout")), target_arch = "wasm32"))]
 mod arena;
 
-#[cfg(all(feature = "raw", not(feature = "js"), target_arch = "wasm32"))]
+#[cfg(all(feature = "raw", not(any(feature = "js", feature = "checkout")), target_arch = "wasm32"))]
 #[global_allocator]
 static ALLOCATOR: arena::Arena = arena::Arena::new();
 

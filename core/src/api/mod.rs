@@ -29,24 +29,39 @@ pub struct Context {
 /// whatever it wrote is discarded.
 type Op = fn(&Input, &Context, &mut String) -> Result<()>;
 
-/// The single registry of operations.
+/// A bank gateway op: none in a build without the `gateways` feature (the browser's checkout
+/// build), where its name still answers `request.op_unavailable` rather than `request.unknown_op`.
+#[cfg(feature = "gateways")]
+macro_rules! gateway_op {
+    ($f:ident) => {
+        Some(ops::gateway::$f as Op)
+    };
+}
+#[cfg(not(feature = "gateways"))]
+macro_rules! gateway_op {
+    ($f:ident) => {
+        None
+    };
+}
+
+/// The single registry of operations; `None`: not compiled into this build.
 #[rustfmt::skip]
-static OPS: &[(&str, Op)] = &[
-    ("version", ops::version::run),
-    ("card.inspect", ops::card::inspect),
-    ("gateways.list", ops::gateway::list),
-    ("payment.prepare", ops::gateway::prepare),
-    ("callback.verify", ops::gateway::verify),
-    ("api.request", ops::gateway::request),
-    ("api.parse", ops::gateway::parse),
-    ("signature.compute", ops::gateway::signature),
-    ("installments.quote", ops::installments::quote),
-    ("installments.table", ops::installments::table),
+static OPS: &[(&str, Option<Op>)] = &[
+    ("version", Some(ops::version::run)),
+    ("card.inspect", Some(ops::card::inspect)),
+    ("gateways.list", gateway_op!(list)),
+    ("payment.prepare", gateway_op!(prepare)),
+    ("callback.verify", gateway_op!(verify)),
+    ("api.request", gateway_op!(request)),
+    ("api.parse", gateway_op!(parse)),
+    ("signature.compute", gateway_op!(signature)),
+    ("installments.quote", Some(ops::installments::quote)),
+    ("installments.table", Some(ops::installments::table)),
 ];
 
-/// Names of every operation, in registry order.
+/// Names of every operation this build answers, in registry order.
 pub fn op_names() -> impl Iterator<Item = &'static str> {
-    OPS.iter().map(|(name, _)| *name)
+    OPS.iter().filter(|(_, op)| op.is_some()).map(|(name, _)| *name)
 }
 
 /// Handles one request. Never panics; always returns a well-formed envelope.
@@ -95,7 +110,8 @@ fn run(request: &[u8], out: &mut String) -> (Lang, Result<()>) {
         Err(e) => return (Lang::En, Err(e)),
     };
     let outcome = input.str("op").and_then(|name| match OPS.iter().find(|(n, _)| *n == name) {
-        Some((_, op)) => op(&input, &Context { lang }, out),
+        Some((_, Some(op))) => op(&input, &Context { lang }, out),
+        Some((_, None)) => Err(Error::new(Code::RequestOpUnavailable).at("op").detail(name)),
         None => Err(Error::new(Code::RequestUnknownOp).at("op").detail(crate::money::truncate_for_detail(name))),
     });
     (lang, outcome)

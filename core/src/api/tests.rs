@@ -59,6 +59,37 @@ fn version_lists_ops_and_data() {
     assert_eq!(v["result"]["bin_table"]["license"], "CC-BY-4.0");
 }
 
+/// The ops of the `gateways` feature, as a build without it names them.
+const GATEWAY_OPS: [&str; 6] =
+    ["gateways.list", "payment.prepare", "callback.verify", "api.request", "api.parse", "signature.compute"];
+
+#[cfg(feature = "gateways")]
+#[test]
+fn the_full_build_answers_every_op_and_lists_its_gateways() {
+    assert!(OPS.iter().all(|(_, op)| op.is_some()));
+    assert_eq!(op_names().count(), OPS.len());
+    let v = call(json!({"op": "version"}));
+    assert!(GATEWAY_OPS.iter().all(|op| v["result"]["ops"].as_array().unwrap().contains(&json!(op))));
+    assert!(v["result"]["gateways"].as_array().unwrap().contains(&json!("nestpay")));
+    assert!(v["result"]["models"].as_array().unwrap().contains(&json!("3d")));
+}
+
+#[cfg(not(feature = "gateways"))]
+#[test]
+fn without_gateways_their_ops_are_unavailable_not_unknown() {
+    let missing: Vec<&str> = OPS.iter().filter(|(_, op)| op.is_none()).map(|(name, _)| *name).collect();
+    assert_eq!(missing, GATEWAY_OPS);
+    for op in GATEWAY_OPS {
+        let answer = call(json!({"op": op, "lang": "tr"}));
+        assert_eq!(error_code(&answer), "request.op_unavailable");
+        assert_eq!(answer["error"]["field"], "op");
+        assert!(answer["error"]["message"].as_str().unwrap().ends_with(&format!("): {op}")), "{answer}");
+    }
+    let v = call(json!({"op": "version"}));
+    assert_eq!(v["result"]["ops"], json!(["version", "card.inspect", "installments.quote", "installments.table"]));
+    assert_eq!((&v["result"]["gateways"], &v["result"]["models"]), (&json!([]), &json!([])));
+}
+
 #[test]
 fn inspect_a_valid_card() {
     let r = call(

@@ -102,7 +102,8 @@ final class DistZipTest extends TestCase {
 				$this->assertContains( $committed, $shipped );
 			}
 		}
-		$this->assertStringStartsWith( "\0asm", (string) file_get_contents( self::plugin( 'assets/sanalpos/gen/sanalpos_bg.wasm' ) ) );
+		// The browser gets the checkout build (no bank gateways), not the npm package's full one.
+		$this->assertFileEquals( SANALPOS_REPO . '/build/wasm/checkout/sanalpos_bg.wasm', self::plugin( 'assets/sanalpos/gen/sanalpos_bg.wasm' ) );
 	}
 
 	public function test_no_tests_core_sources_development_files_or_secrets(): void {
@@ -137,7 +138,8 @@ final class DistZipTest extends TestCase {
 
 	/**
 	 * The browser build's modules resolve under their shipped `.js` names and run the core (in
-	 * Node, which cannot fetch the .wasm by URL as browser.js does: the glue is given its bytes).
+	 * Node, which cannot fetch the .wasm by URL as browser.js does: the glue is given its bytes):
+	 * the checkout build, whose bank ops answer `request.op_unavailable`.
 	 */
 	public function test_the_browser_build_loads_as_es_modules(): void {
 		$assets = self::plugin( 'assets/sanalpos' );
@@ -148,10 +150,11 @@ final class DistZipTest extends TestCase {
 			. "const glue = await import(dir + '/gen/sanalpos.js');"
 			. "glue.initSync({ module: (await import('node:fs')).readFileSync(dir + '/gen/sanalpos_bg.wasm') });"
 			. "const api = await import(dir + '/api.js');"
-			. "console.log(JSON.stringify(api.inspectCard({ card: { number: '4508 0345 0803 4509' } }).brand));";
-		$brand = json_decode( implode( "\n", self::command( array( 'node', '--input-type=module', '-e', $script, $assets ) ) ), true );
+			. "let unavailable = null; try { api.preparePayment({}); } catch (e) { unavailable = e.code; }"
+			. "console.log(JSON.stringify({ brand: api.inspectCard({ card: { number: '4508 0345 0803 4509' } }).brand.id, unavailable }));";
+		$seen = json_decode( implode( "\n", self::command( array( 'node', '--input-type=module', '-e', $script, $assets ) ) ), true );
 		unlink( $assets . '/package.json' );
-		$this->assertSame( 'visa', $brand['id'] );
+		$this->assertSame( array( 'brand' => 'visa', 'unavailable' => 'request.op_unavailable' ), $seen );
 	}
 
 	/**

@@ -1,5 +1,6 @@
-// The two .wasm builds against the native core (the reference), byte for byte, over the shared
-// engine-conformance corpus; and the shape of each module: imports, exports, features, size.
+// The two full .wasm builds against the native core (the reference), byte for byte, over the shared
+// engine-conformance corpus; and the shape of each module: imports, exports, features, size. The
+// third build, the browser's checkout build without the bank gateways: checkout.test.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -62,13 +63,15 @@ test('both builds keep the target_features section', () => {
   }
 });
 
-// The budget of the .wasm builds (issue 6): 200 KB each, 80 KB gzipped. Marked TODO since the
-// bank gateways and installments took both builds over it: the JS build (opt-level "z") is
-// 511 KB, 215 KB gzipped; the raw build, optimised for speed for the PHP engines' interpreters
-// (the Makefile's RAW_OPT_LEVEL, 2), is 721 KB, 288 KB gzipped (489 KB, 207 KB gzipped at "z").
-// The run reports the sizes without failing until the core is back under the budget or the
-// budget is changed.
-test('both builds stay within the size budget', { todo: 'over budget since the bank gateways and installments landed' }, () => {
+// The budget of the .wasm builds (issue 6): 200 KB each, 80 KB gzipped. Marked TODO for the two
+// full builds, which the bank gateways and installments took over it: the JS build of the npm
+// package (opt-level "z") is 511 KB, 215 KB gzipped; the raw build, optimised for speed for the
+// PHP engines' interpreters on the shop's server (the Makefile's RAW_OPT_LEVEL, 2), is 721 KB,
+// 288 KB gzipped (489 KB, 207 KB gzipped at "z"). What shoppers' browsers download is the
+// checkout build, without the gateways: it meets the budget, and checkout.test.mjs holds it there.
+// The run reports these sizes without failing until they are back under the budget or the budget
+// is changed.
+test('both full builds stay within the size budget', { todo: 'over budget since the bank gateways and installments landed' }, () => {
   // Both builds' sizes in the one message, whichever is over.
   const sizes = [rawPath, jsPath].map((path) => {
     const bytes = readFileSync(path);

@@ -3,7 +3,7 @@
 use crate::api::{Context, Input, API_VERSION};
 use crate::error::Result;
 use crate::json::Object;
-use crate::{gateway, issuer, money};
+use crate::{issuer, money};
 
 pub fn run(_input: &Input, _ctx: &Context, out: &mut String) -> Result<()> {
     let mut o = Object::new(out);
@@ -20,8 +20,17 @@ pub fn run(_input: &Input, _ctx: &Context, out: &mut String) -> Result<()> {
         }
     };
     list("currencies", &mut money::CURRENCIES.iter().map(|c| c.alpha));
-    list("gateways", &mut gateway::GATEWAYS.iter().map(|g| g.info().id));
-    list("models", &mut gateway::Model::ALL.iter().map(|m| m.id()));
+    // A build without gateways (the browser's checkout build) lists none, and no models.
+    #[cfg(feature = "gateways")]
+    {
+        list("gateways", &mut crate::gateway::GATEWAYS.iter().map(|g| g.info().id));
+        list("models", &mut crate::gateway::Model::ALL.iter().map(|m| m.id()));
+    }
+    #[cfg(not(feature = "gateways"))]
+    {
+        list("gateways", &mut std::iter::empty());
+        list("models", &mut std::iter::empty());
+    }
     list("ops", &mut crate::api::op_names());
     Ok(())
 }
