@@ -145,6 +145,7 @@ $node_overhead = $medians[3] - $medians[2];
 printf( "\nCold: a fresh process loads, instantiates and answers one %s%s (hyperfine -N, 30 runs, medians)\n\n", $cold_op, 'card.inspect' === $cold_op ? ' (payment.prepare does not exist yet)' : '' );
 printf( "  php -r 1;               %7.1f ms\n", $medians[0] );
 printf( "  php + FFI engine        %7.1f ms   overhead %.1f ms (target ≤ %.0f ms: %s); in-process engine creation %.1f ms\n", $medians[1], $php_overhead, COLD_TARGET_MS, $php_overhead <= COLD_TARGET_MS ? 'met' : 'MISSED', $memory['init_ms'] );
+printf( "  in one PHP process: engine creation + that call %.1f ms the first time, %.2f ms for a PHP-FPM worker's later requests\n", $memory['cold_ms'], $memory['again_ms'] );
 printf( "  node -e 0               %7.1f ms\n", $medians[2] );
 printf( "  node + raw .wasm        %7.1f ms   overhead %.1f ms; FFI/Node overhead %.1f×\n", $medians[3], $node_overhead, $php_overhead / max( $node_overhead, 0.001 ) );
 

@@ -21,7 +21,14 @@ final class FfiEngine implements Engine {
 		size_t sanalpos_runner_memory_bytes(const sanalpos_runner *runner);
 		void sanalpos_runner_free_answer(char *answer);
 		void sanalpos_runner_free(sanalpos_runner *runner);
+		const char *sanalpos_runner_version(void);
 	';
+
+	/**
+	 * The runner version this plugin ships (the Cargo workspace's; a test keeps them equal). A
+	 * PHP-FPM worker keeps the library it loaded first until it restarts, also after an update.
+	 */
+	public const RUNNER_VERSION = '0.1.0';
 
 	/**
 	 * Fuel per call: the costliest corpus request needs under 1 million, a 1 MiB request of
@@ -58,6 +65,10 @@ final class FfiEngine implements Engine {
 			$this->ffi = \FFI::cdef( self::HEADER, $library );
 		} catch ( \FFI\Exception $e ) {
 			throw new EngineException( 'engine.unavailable', 'The runner library cannot be loaded: ' . $e->getMessage(), null, $e );
+		}
+		$loaded = $this->ffi->sanalpos_runner_version(); // PHP FFI returns a const char* as a string.
+		if ( self::RUNNER_VERSION !== $loaded ) {
+			throw new EngineException( 'engine.unavailable', sprintf( 'This PHP process still has runner library %s loaded; the plugin ships %s. Restart PHP (PHP-FPM keeps a loaded library until its workers restart)', $loaded, self::RUNNER_VERSION ) );
 		}
 		$error  = $this->ffi->new( 'char*' );
 		$runner = $this->ffi->sanalpos_runner_new( $module, strlen( $module ), $fuel_per_call, $max_memory_bytes, $max_input_bytes, \FFI::addr( $error ) );

@@ -57,6 +57,25 @@ final class FfiEngineTest extends TestCase {
 		return self::$engine->call( $request );
 	}
 
+	/** The version the plugin expects of the runner is the one the build gives it. */
+	public function test_the_expected_runner_version_is_the_workspace_version(): void {
+		$found = preg_match( '/^\[workspace\.package\]\nversion = "(.*)"$/m', (string) file_get_contents( SANALPOS_REPO . '/Cargo.toml' ), $m );
+		$this->assertSame( 1, $found, 'Cargo.toml has a workspace version' );
+		$this->assertSame( $m[1], FfiEngine::RUNNER_VERSION );
+	}
+
+	/**
+	 * A PHP-FPM worker's second request creates its engine from the module the library kept
+	 * compiled (the library stays loaded: -z nodelete); it answers exactly like the first.
+	 */
+	public function test_engines_created_one_after_another_answer_alike(): void {
+		$request = self::corpus()[0];
+		$first   = EngineFactory::bundled()->create();
+		$answer  = $first->call( $request );
+		unset( $first );
+		$this->assertSame( $answer, EngineFactory::bundled()->create()->call( $request ) );
+	}
+
 	public function test_the_whole_corpus_answers_byte_for_byte_like_the_native_core_and_node(): void {
 		$requests = self::corpus();
 		$this->assertGreaterThan( 10, count( $requests ) );

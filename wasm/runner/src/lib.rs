@@ -26,7 +26,15 @@
 //!
 //! void sanalpos_runner_free_answer(char *answer);
 //! void sanalpos_runner_free(sanalpos_runner *runner);
+//!
+//! /* This library's version, e.g. "0.1.0" (static, not to be freed). */
+//! const char *sanalpos_runner_version(void);
 //! ```
+//!
+//! The library is linked with `-z nodelete` and keeps the module it compiled last, so that the
+//! requests of one PHP-FPM worker after its first do not compile the module again (`runner.rs`).
+//! A worker therefore keeps the library it loaded first until it restarts, even after the file is
+//! replaced by a plugin update: hosts compare `sanalpos_runner_version` with the one they expect.
 //!
 //! Only `char*`, `size_t` and integers cross the boundary: PHP FFI passes PHP strings only to
 //! `char*` parameters. No panic crosses it either: every function catches them. After a trap, an
@@ -37,7 +45,7 @@
 
 mod runner;
 
-pub use runner::{Failure, Limits, Runner};
+pub use runner::{compilations, Failure, Limits, Runner};
 
 use std::ffi::{c_char, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -119,6 +127,12 @@ pub unsafe extern "C" fn sanalpos_runner_free_answer(answer: *mut c_char) {
         // SAFETY: guaranteed by the caller; the string was made by `CString::into_raw`.
         let _ = catch_unwind(|| drop(unsafe { CString::from_raw(answer) }));
     }
+}
+
+/// See the crate documentation for the C declaration.
+#[no_mangle]
+pub extern "C" fn sanalpos_runner_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
 }
 
 /// Destroys a runner (NULL is ignored).

@@ -1,5 +1,7 @@
 //! The runner itself: one compiled module, one live instance, limits on every call.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 use wasmi::errors::ErrorKind;
 use wasmi::{
     CompilationMode, Config, Engine, Error, Linker, Memory, Module, Store, StoreLimits, StoreLimitsBuilder, TrapCode,
@@ -120,6 +122,38 @@ struct Live {
     call: TypedFunc<(i32, i32), i64>,
 }
 
+/// The module this process compiled last, with its bytes. A PHP-FPM worker creates a runner for
+/// every request and the library stays loaded between requests (it is linked with `-z nodelete`,
+/// see build.rs), so from the second request on the module is not parsed again, and the functions
+/// wasmi translated for earlier requests are not translated again: it keeps them in the module.
+static COMPILED: Mutex<Option<(Vec<u8>, Module)>> = Mutex::new(None);
+static COMPILATIONS: AtomicUsize = AtomicUsize::new(0);
+
+/// How many modules this process has compiled (not taken from the cache).
+pub fn compilations() -> usize {
+    COMPILATIONS.load(Ordering::Relaxed)
+}
+
+fn compile(bytes: &[u8]) -> Result<Module, Failure> {
+    // A panic while the lock was held left nothing half-written: the slot is replaced whole.
+    let mut cached = COMPILED.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((cached_bytes, module)) = cached.as_ref() {
+        if cached_bytes.as_slice() == bytes {
+            return Ok(module.clone());
+        }
+    }
+    let mut config = Config::default();
+    config.consume_fuel(true);
+    // Validate and translate each function on its first call, not all of them up front: a request
+    // calls a few dozen of the module's ~700 functions. The host checks the module against its
+    // recorded SHA-256 before this.
+    config.compilation_mode(CompilationMode::Lazy);
+    let module = Module::new(&Engine::new(&config), bytes).map_err(|e| Failure::BadModule(e.to_string()))?;
+    COMPILATIONS.fetch_add(1, Ordering::Relaxed);
+    *cached = Some((bytes.to_vec(), module.clone()));
+    Ok(module)
+}
+
 /// Runs JSON requests through one module. The module is compiled once; the instance is dropped after
 /// any failure (a trap may leave its memory inconsistent) and re-created on the next call.
 pub struct Runner {
@@ -129,18 +163,10 @@ pub struct Runner {
 }
 
 impl Runner {
-    /// Parses the module and instantiates it once to report any problem now; each function is
-    /// validated and compiled on its first call.
+    /// Compiles the module (or takes it from this process's cache) and instantiates it once to
+    /// report any problem now; each function is validated and compiled on its first call.
     pub fn new(module: &[u8], limits: Limits) -> Result<Self, Failure> {
-        let mut config = Config::default();
-        config.consume_fuel(true);
-        // Validate and translate each function on its first call, not all of them up front: a PHP
-        // request pays this for every request, and it calls a few dozen of the module's ~700
-        // functions. The host checks the module against its recorded SHA-256 before this.
-        config.compilation_mode(CompilationMode::Lazy);
-        let engine = Engine::new(&config);
-        let module = Module::new(&engine, module).map_err(|e| Failure::BadModule(e.to_string()))?;
-        let mut runner = Runner { module, limits, live: None };
+        let mut runner = Runner { module: compile(module)?, limits, live: None };
         runner.live = Some(runner.instantiate()?);
         Ok(runner)
     }
