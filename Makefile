@@ -160,9 +160,10 @@ DIST_ZIP := dist/sanalpos-woocommerce-$(PLUGIN_VERSION).zip
 dist: bootstrap wasm-checkout php-engine
 	scripts/dist.sh $(PLUGIN_VERSION)
 
-# The zip as a shop installs it: its file list, the runner libraries' glibc baseline, nothing that
-# must not ship, and the unpacked plugin loading and running on both engines.
-test-dist: dist
+# The zip as a shop installs it: its file list, the runner libraries' glibc baseline, each of them
+# answering the conformance corpus on its CPU (qemu-user for aarch64), nothing that must not ship,
+# and the unpacked plugin loading and running on both engines.
+test-dist: dist cli
 	SANALPOS_ZIP=$(DIST_ZIP) phpunit -c plugin-php/phpunit.xml --testsuite dist
 
 # The browser build of the .wasm (the checkout build, with the npm package's API module) where the

@@ -22,12 +22,15 @@ APT_PACKAGES=(
   # The plugin zip's check reads the runner libraries' ELF headers and symbol versions, and runs
   # its checkout script in Debian's Chromium (also the end-to-end tests' browser).
   "objdump:binutils" "readelf:binutils" "chromium:chromium"
+  # ...and runs the aarch64 runner library under qemu-user, with Debian's arm64 glibc.
+  "qemu-aarch64:qemu-user"
 )
 missing=()
 for entry in "${APT_PACKAGES[@]}"; do
   cmd=${entry%%:*} pkg=${entry#*:}
   command -v "$cmd" >/dev/null || missing+=("$pkg")
 done
+[ -e /usr/aarch64-linux-gnu/lib/libc.so.6 ] || missing+=("libc6-arm64-cross")
 # PDO's SQLite driver (the demo shop's orders) has no command of its own.
 { command -v php >/dev/null && php -m | grep -qx pdo_sqlite; } || missing+=("php-sqlite3")
 if [ ${#missing[@]} -gt 0 ]; then

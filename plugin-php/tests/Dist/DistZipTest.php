@@ -1,7 +1,8 @@
 <?php
 /**
  * The plugin zip as a shop installs it (`make test-dist` builds it and names it in SANALPOS_ZIP):
- * what it holds and what it must not, the runner libraries' CPU, C ABI and glibc baseline, the
+ * what it holds and what it must not, the runner libraries' CPU, C ABI and glibc baseline and their
+ * answers on their own CPU (qemu-user for aarch64), the
  * module's recorded SHA-256, every PHP file's syntax, and the unpacked plugin booting and running
  * its core on both engines it ships.
  */
@@ -23,7 +24,7 @@ final class DistZipTest extends TestCase {
 	/** The oldest glibc the runner libraries must load on (CentOS 7, Debian 8 era). */
 	private const GLIBC = '2.17';
 	/** The C ABI the FFI engine binds (src/Engine/FfiEngine.php). */
-	private const RUNNER_ABI = array( 'sanalpos_runner_new', 'sanalpos_runner_call', 'sanalpos_runner_memory_bytes', 'sanalpos_runner_free_answer', 'sanalpos_runner_free' );
+	private const RUNNER_ABI = array( 'sanalpos_runner_new', 'sanalpos_runner_call', 'sanalpos_runner_memory_bytes', 'sanalpos_runner_free_answer', 'sanalpos_runner_free', 'sanalpos_runner_version' );
 
 	private static string $zip = '';
 	private static string $dir = '';
@@ -50,10 +51,15 @@ final class DistZipTest extends TestCase {
 	 * Runs a command; fails on a non-zero exit.
 	 *
 	 * @param list<string> $command
+	 * @param ?string      $input A file to read standard input from.
 	 * @return list<string> Its output lines.
 	 */
-	private static function command( array $command ): array {
-		$process = proc_open( $command, array( 1 => array( 'pipe', 'w' ), 2 => array( 'pipe', 'w' ) ), $pipes );
+	private static function command( array $command, ?string $input = null ): array {
+		$streams = array( 1 => array( 'pipe', 'w' ), 2 => array( 'pipe', 'w' ) );
+		if ( null !== $input ) {
+			$streams[0] = array( 'file', $input, 'r' );
+		}
+		$process = proc_open( $command, $streams, $pipes );
 		$out     = (string) stream_get_contents( $pipes[1] );
 		$err     = (string) stream_get_contents( $pipes[2] );
 		fclose( $pipes[1] );
@@ -133,6 +139,26 @@ final class DistZipTest extends TestCase {
 			foreach ( self::RUNNER_ABI as $function ) {
 				$this->assertMatchesRegularExpression( '/\s\.text\s.*\s' . $function . '$/m', implode( "\n", $symbols ), "$arch exports $function" );
 			}
+		}
+	}
+
+	/**
+	 * Each runner library runs on its CPU: a small C host that loads it as PHP FFI does
+	 * (wasm/runner/host/answer.c, built with zig for that CPU and glibc 2.17; run under qemu-user
+	 * for a CPU other than this machine's) answers the engine-conformance corpus with the zip's
+	 * module byte for byte like the native core.
+	 */
+	public function test_each_runner_library_answers_the_corpus_like_the_native_core_on_its_cpu(): void {
+		$corpus   = SANALPOS_REPO . '/tests/conformance/requests.jsonl';
+		$expected = self::command( array( SANALPOS_CLI ), $corpus );
+		$this->assertNotEmpty( $expected );
+		foreach ( array( 'x86_64', 'aarch64' ) as $arch ) {
+			$host = self::$dir . "/answer-$arch";
+			self::command( array( 'env', 'PYTHONPATH=' . SANALPOS_REPO . '/target/tools/zig', 'python3', '-m', 'ziglang', 'cc', '-target', "$arch-linux-gnu." . self::GLIBC, '-O2', '-Wall', '-Werror', '-o', $host, SANALPOS_REPO . '/wasm/runner/host/answer.c' ) );
+			$run     = php_uname( 'm' ) === $arch ? array( $host ) : array( "qemu-$arch", '-L', "/usr/$arch-linux-gnu", $host );
+			$answers = self::command( array_merge( $run, array( self::plugin( "engine/libsanalpos_runner-linux-$arch.so" ), self::plugin( 'engine/sanalpos.raw.wasm' ) ) ), $corpus );
+			$this->assertSame( $expected, $answers, "the $arch runner answers like the native core" );
+			fwrite( STDERR, "\ndist: engine/libsanalpos_runner-linux-$arch.so answered " . count( $answers ) . ' corpus requests like the native core' . ( count( $run ) > 1 ? ' (under qemu)' : '' ) . "\n" );
 		}
 	}
 
