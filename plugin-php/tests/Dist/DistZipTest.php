@@ -2,9 +2,8 @@
 /**
  * The plugin zip as a shop installs it (`make test-dist` builds it and names it in SANALPOS_ZIP):
  * what it holds and what it must not, the runner libraries' CPU, C ABI and glibc baseline and their
- * answers on their own CPU (qemu-user for aarch64), the
- * module's recorded SHA-256, every PHP file's syntax, and the unpacked plugin booting and running
- * its core on both engines it ships.
+ * answers on their own CPU (qemu-user for aarch64), the module's recorded SHA-256, every PHP file's
+ * syntax, and the unpacked plugin booting and running its core on both engines it ships.
  */
 
 declare(strict_types=1);
