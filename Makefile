@@ -78,10 +78,11 @@ wasm-raw: bootstrap
 	@$(call wasm_size,$(RAW_WASM))
 
 # The wasm-bindgen build for the npm package: ES-module glue (browsers, bundlers) and CommonJS glue
-# (Node) around one .wasm, plus the CommonJS form of the package's API (wasm/js/build-cjs.mjs).
+# (Node) around one .wasm, plus the CommonJS form of the package's API (wasm/js/build-cjs.mjs); and
+# the checkout build for its `sanalpos/checkout` entry, with the API module bound to its glue.
 # wasm-opt runs before wasm-bindgen: binaryen 108 rewrites the export of wasm-bindgen's externref
 # table to the function table, which breaks the glue at load time.
-wasm-js: bootstrap
+wasm-js: bootstrap wasm-checkout
 	cargo build --locked -p sanalpos-wasm --features js --target wasm32-unknown-unknown --profile wasm --target-dir $(JS_TARGET_DIR)
 	@mkdir -p $(JS_BINDGEN) $(NPM_GEN)
 	wasm-opt -Oz --strip-debug $(JS_TARGET_DIR)/wasm32-unknown-unknown/wasm/sanalpos_wasm.wasm -o $(JS_BINDGEN)/sanalpos.wasm
@@ -94,6 +95,11 @@ wasm-js: bootstrap
 	cp $(JS_BINDGEN)/node/sanalpos.js $(NPM_GEN)/sanalpos.cjs
 	node wasm/js/build-cjs.mjs
 	@$(call wasm_size,$(NPM_GEN)/sanalpos_bg.wasm)
+	@mkdir -p $(NPM_GEN)/checkout
+	cp $(CHECKOUT_WASM_DIR)/sanalpos_bg.wasm $(NPM_GEN)/checkout/sanalpos_bg.wasm
+	cp $(CHECKOUT_WASM_DIR)/sanalpos.js $(NPM_GEN)/checkout/sanalpos.mjs
+	sed "s#from './gen/sanalpos.mjs';#from './sanalpos.mjs';#" wasm/js/api.mjs > $(NPM_GEN)/checkout/api.mjs
+	grep -q "from './sanalpos.mjs';" $(NPM_GEN)/checkout/api.mjs
 
 # The checkout build, what the plugin sends to shoppers' browsers (scripts/plugin-assets.sh): the
 # JS build's `handle` on the core without its bank gateways (core/API.md, Builds), which the

@@ -1,5 +1,6 @@
 // The package as a user gets it: `npm pack`, installed into an empty folder, then used from ESM,
-// CommonJS, Node 18 (no global Web Crypto), the browser entry, TypeScript, and every example.
+// CommonJS, Node 18 (no global Web Crypto), the browser entry, the checkout entry, TypeScript, and
+// every example.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -34,8 +35,9 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('the tarball holds the entries, the types, the glue and the .wasm, and nothing else', () => {
   const files = readdirSync(join(dir, 'node_modules', 'sanalpos'), { recursive: true }).sort();
-  assert.deepEqual(files, ['README.md', 'api.mjs', 'browser.mjs', 'gen', 'gen/api.cjs', 'gen/sanalpos.cjs', 'gen/sanalpos.mjs',
-    'gen/sanalpos_bg.wasm', 'index.d.ts', 'node.cjs', 'node.mjs', 'package.json']);
+  assert.deepEqual(files, ['README.md', 'api.mjs', 'browser.mjs', 'checkout-node.mjs', 'checkout.mjs', 'gen', 'gen/api.cjs',
+    'gen/checkout', 'gen/checkout/api.mjs', 'gen/checkout/sanalpos.mjs', 'gen/checkout/sanalpos_bg.wasm', 'gen/sanalpos.cjs',
+    'gen/sanalpos.mjs', 'gen/sanalpos_bg.wasm', 'index.d.ts', 'node.cjs', 'node.mjs', 'package.json']);
 });
 
 test('import and require work in an empty folder', () => {
@@ -72,6 +74,24 @@ test('the browser entry loads the .wasm next to it through fetch', () => {
   assert.deepEqual(out, { fetched: ['/sanalpos/gen/sanalpos_bg.wasm'], answer: handle(REQUEST) });
 });
 
+test('sanalpos/checkout: the checkout build, in Node and through the browser condition, answers like the full one but for bank ops', () => {
+  const script = `
+    import { readFileSync } from 'node:fs';
+    const fetched = [];
+    globalThis.fetch = async (url) => {
+      fetched.push(String(url).replace(/^.*node_modules/, ''));
+      return new Response(readFileSync(new URL(url)), { headers: { 'content-type': 'application/wasm' } });
+    };
+    const { handle, preparePayment, version, SanalposError } = await import('sanalpos/checkout');
+    let unavailable = null;
+    try { preparePayment({}); } catch (e) { unavailable = e instanceof SanalposError && e.code; }
+    process.stdout.write(JSON.stringify({ fetched, answer: handle(process.argv[1]), unavailable, gateways: version().gateways }));`;
+  const expected = { answer: handle(REQUEST), unavailable: 'request.op_unavailable', gateways: [] };
+  assert.deepEqual(JSON.parse(node(['--input-type=module', '-e', script, REQUEST])), { fetched: [], ...expected });
+  assert.deepEqual(JSON.parse(node(['--conditions=browser', '--input-type=module', '-e', script, REQUEST])),
+    { fetched: ['/sanalpos/gen/checkout/sanalpos_bg.wasm'], ...expected });
+});
+
 test('in headless Chromium, a page imports the package as an ES module without a bundler', async (t) => {
   const chromium = '/usr/bin/chromium';
   if (!existsSync(chromium)) {
@@ -104,11 +124,13 @@ test('in headless Chromium, a page imports the package as an ES module without a
 test('the TypeScript declarations type-check the examples and a typed use', () => {
   writeFileSync(join(dir, 'typed.mts'), `
     import { inspectCard, call, version, quoteInstallments, preparePayment, SanalposError, type InspectCardResult } from 'sanalpos';
+    import { quoteInstallments as quoteAtCheckout } from 'sanalpos/checkout';
     const result: InspectCardResult = inspectCard({ card: { number: '4546' }, lang: 'tr' });
     const family: string | null = result.issuer.family;
     const api: number = call({ op: 'version' }).api;
     const ops: string[] = version().ops;
     const total: string | undefined = quoteInstallments({ amount: '100.00', today: '2026-11-27', plans: [] }).options[0]?.total;
+    const checkoutTotal: string | undefined = quoteAtCheckout({ amount: '100.00', today: '2026-11-27', plans: [] }).options[0]?.total;
     const step = preparePayment({ gateway: 'isbank', environment: 'test', credentials: {}, model: '3d', order: { id: 'A', amount: '1' } });
     const action: string = step.type === 'form' ? step.form.action : step.type === 'http' ? step.http.url : step.type === 'redirect' ? step.redirect.url : step.html;
     const program: string | undefined = step.type === 'form' ? step.form.card_fields?.program?.[1].find(([f]) => f === family)?.[1] : undefined;
@@ -120,7 +142,7 @@ test('the TypeScript declarations type-check the examples and a typed use', () =
     quoteInstallments({ amount: '100.00', plans: [] });
     const error = new SanalposError({ code: 'card.luhn', message: 'm', field: 'card.number' });
     const code: string = error.code;
-    export { family, api, ops, total, action, program, code };
+    export { family, api, ops, total, checkoutTotal, action, program, code };
   `);
   // Node 18's types: an example that needs a newer Node fails here.
   const args = ['--noEmit', '--strict', '--allowJs', '--checkJs', '--target', 'es2022', '--module', 'nodenext',
