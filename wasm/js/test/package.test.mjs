@@ -59,15 +59,19 @@ test('Node 18: without a global Web Crypto the package provides it for nonces', 
   }
 });
 
-test('the browser entry loads the .wasm next to it through fetch', () => {
-  // Node's fetch does not read file: URLs; this stands in for the web server.
-  const script = `
+// Node's fetch does not read file: URLs; this stands in for the web server and lists what was
+// fetched (in `fetched`), for scripts that import a browser entry.
+const FETCH_FROM_DISK = `
     import { readFileSync } from 'node:fs';
     const fetched = [];
     globalThis.fetch = async (url) => {
       fetched.push(String(url).replace(/^.*node_modules/, ''));
       return new Response(readFileSync(new URL(url)), { headers: { 'content-type': 'application/wasm' } });
     };
+`;
+
+test('the browser entry loads the .wasm next to it through fetch', () => {
+  const script = `${FETCH_FROM_DISK}
     const { handle } = await import('sanalpos');
     process.stdout.write(JSON.stringify({ fetched, answer: handle(process.argv[1]) }));`;
   const out = JSON.parse(node(['--conditions=browser', '--input-type=module', '-e', script, REQUEST]));
@@ -75,13 +79,7 @@ test('the browser entry loads the .wasm next to it through fetch', () => {
 });
 
 test('sanalpos/checkout: the checkout build, in Node and through the browser condition, answers like the full one but for bank ops', () => {
-  const script = `
-    import { readFileSync } from 'node:fs';
-    const fetched = [];
-    globalThis.fetch = async (url) => {
-      fetched.push(String(url).replace(/^.*node_modules/, ''));
-      return new Response(readFileSync(new URL(url)), { headers: { 'content-type': 'application/wasm' } });
-    };
+  const script = `${FETCH_FROM_DISK}
     const { handle, preparePayment, version, SanalposError } = await import('sanalpos/checkout');
     let unavailable = null;
     try { preparePayment({}); } catch (e) { unavailable = e instanceof SanalposError && e.code; }
